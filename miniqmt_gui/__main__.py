@@ -1,0 +1,5 @@
+"""``python -m miniqmt_gui`` runs the ``miniqmt`` command."""
+
+from miniqmt_gui.cli import main
+
+raise SystemExit(main())

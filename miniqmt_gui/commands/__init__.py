@@ -1,0 +1,1 @@
+"""Subcommands of the ``miniqmt`` console script, one module each."""

@@ -1,0 +1,1 @@
+"""Qt-free core: strategy rules, backtester and live engine. Must never import Qt."""
