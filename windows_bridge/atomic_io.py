@@ -129,7 +129,7 @@ def read_message(path: Path, model: type[M]) -> ReadResult[M]:
         return ReadResult(error=f"cannot read {path.name}: {exc}")
     if raw is None:
         return ReadResult(missing=True)
-    if not raw.strip():
+    if len(raw) <= MAX_FILE_BYTES and not raw.strip():
         return ReadResult(error="empty file", raw=raw)
     try:
         return ReadResult(value=decode(raw, model), raw=raw)
