@@ -25,7 +25,9 @@ SIGNAL = {
 def test_env_overrides_toml(tmp_path: Path) -> None:
     cfg = tmp_path / "config.toml"
     cfg.write_text('account_id = "111"\nsimulate = false\n[risk]\nmax_orders_per_day = 5\n', encoding="utf-8")
-    s = config.load_settings(cfg, env={"ACCOUNT_ID": "222", "ORDER_EXECUTOR_SIMULATE": "1", "SHARED_DIR": "/x"})
+    s = config.load_settings(
+        cfg, env={"ACCOUNT_ID": "222", "ORDER_EXECUTOR_SIMULATE": "1", "SHARED_DIR": "/x"}
+    )
     assert s.account_id == "222" and s.simulate is True and s.shared_dir == Path("/x")
     assert s.risk.max_orders_per_day == 5
 

@@ -38,8 +38,20 @@ def quote_dict(**over: object) -> dict[str, object]:
         "positions_status": "ok",
         "position": {"volume": 300000, "can_use_volume": 300000, "avg_price": 1.1, "market_value": 370200.0},
         "history": [
-            {"time": (T0 - timedelta(minutes=2)).isoformat(), "open": 1.23, "high": 1.24, "low": 1.22, "close": 1.235},
-            {"time": (T0 - timedelta(minutes=1)).isoformat(), "open": 1.235, "high": 1.236, "low": 1.23, "close": 1.234},
+            {
+                "time": (T0 - timedelta(minutes=2)).isoformat(),
+                "open": 1.23,
+                "high": 1.24,
+                "low": 1.22,
+                "close": 1.235,
+            },
+            {
+                "time": (T0 - timedelta(minutes=1)).isoformat(),
+                "open": 1.235,
+                "high": 1.236,
+                "low": 1.23,
+                "close": 1.234,
+            },
         ],
     }
     base.update(over)
