@@ -1,0 +1,29 @@
+"""``miniqmt selfcheck``: verify an installation and print what to fix."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from dataclasses import asdict
+
+from miniqmt_gui.core.selfcheck import format_report, run_checks
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``miniqmt selfcheck``."""
+    parser.add_argument("--shared-dir", help="shared folder to check (default: config / SHARED_DIR)")
+    parser.add_argument("--json", action="store_true", help="print the checks as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 when nothing failed (warnings allowed), 1 otherwise."""
+    env = dict(os.environ)
+    if args.shared_dir:
+        env["SHARED_DIR"] = args.shared_dir
+    checks = run_checks(env)
+    if args.json:
+        print(json.dumps([asdict(c) for c in checks], ensure_ascii=False, indent=1))
+    else:
+        print(format_report(checks))
+    return 1 if any(c.verdict == "fail" for c in checks) else 0
