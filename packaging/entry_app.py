@@ -1,0 +1,18 @@
+"""Frozen entry point of the desktop bundle: the ``miniqmt`` command."""
+
+import os
+import sys
+from pathlib import Path
+
+if getattr(sys, "frozen", False):
+    # numba caches compiled rules next to the sources; inside a bundle that folder is read-only,
+    # so point the cache at the user's cache folder before numba is imported.
+    import platformdirs
+
+    cache = Path(platformdirs.user_cache_dir("miniqmt", appauthor=False)) / "numba"
+    cache.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(cache))
+
+from miniqmt_gui.cli import main
+
+raise SystemExit(main())
