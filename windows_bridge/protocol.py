@@ -285,16 +285,32 @@ class ExecutedSignals(_Message):
 
 
 class BookLot(BaseModel):
-    """One held layer in the app's book."""
+    """One held layer in the app's book.
+
+    ``shares`` is what the broker really filled, so after a partial fill it need not be a
+    multiple of 100. ``buy_price`` is the average fill price (the limit price while the buy is
+    still pending), ``cost`` the filled value plus fees.
+    """
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
     layer: Annotated[int, Field(ge=1, le=9)]
-    shares: Annotated[int, Field(gt=0, multiple_of=100)]
+    shares: Annotated[int, Field(gt=0)]
     buy_price: PosFloat
     cost: NonNegFloat
     time: AwareDatetime
     signal_id: str = ""
+
+
+class BookRollback(BaseModel):
+    """The part of the book an in-flight signal changed, as it was before (restored on a rejection)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    positions: list[BookLot] = Field(default_factory=list, max_length=9)
+    last_buy_price: NonNegFloat = 0.0
+    bars_since_exit: Annotated[int, Field(ge=-1)] = -1
+    pending_buy_shares: Annotated[int, Field(ge=0)] = 0
 
 
 class DashboardState(_Message):
@@ -309,6 +325,19 @@ class DashboardState(_Message):
     pending_signal: OrderSignal | None = None
     applied_results: list[str] = Field(default_factory=list)
     updated: AwareDatetime | None = None
+    # --- engine fields (all optional, so an older file still loads) ---------------------
+    #: ``live`` for the real book, ``paper`` for the in-process paper book (never mixed)
+    mode: Literal["live", "paper"] = "live"
+    #: the book as it was before ``pending_signal`` changed it (``None`` when nothing is pending)
+    rollback: BookRollback | None = None
+    #: cool-down clock: completed 1-minute bars since the last full exit, -1 = no exit yet
+    bars_since_exit: Annotated[int, Field(ge=-1)] = -1
+    #: end time of the last completed bar the cool-down clock counted
+    last_bar_time: AwareDatetime | None = None
+    #: ``seq`` of the last quote the engine evaluated (-1 = none yet)
+    last_quote_seq: Annotated[int, Field(ge=-1)] = -1
+    #: the rule that fired for the pending signal (for display and the decision journal)
+    pending_rule: str = ""
 
 
 # --------------------------------------------------------------------------- encode / decode

@@ -1,0 +1,98 @@
+"""Where signals go and results come from: the shared folder (live) or the paper broker.
+
+:class:`OrderRoute` is the engine's narrow view of "the executor". :class:`SharedFolderRoute`
+writes ``order_signal.json`` (HMAC-signed when a key is configured) and reads ``order_result.json``;
+it also answers the recovery question "does the executor already know this signal?" from the
+signal file, the done marker and ``executed_signals.json``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from windows_bridge.atomic_io import read_message, write_message
+from windows_bridge.protocol import (
+    DONE_DIR,
+    EXECUTED_FILE,
+    RESULT_FILE,
+    SIGNAL_FILE,
+    ExecutedSignals,
+    OrderResult,
+    OrderSignal,
+    done_marker_name,
+)
+from windows_bridge.signing import sign
+
+
+class OrderRoute(Protocol):
+    """The engine's view of the executor."""
+
+    def send(self, signal: OrderSignal) -> None:
+        """Hand a signal over (written atomically; may raise ``OSError``)."""
+        ...
+
+    def poll_result(self) -> OrderResult | None:
+        """The latest valid result, if any (the engine matches its ``signal_id``)."""
+        ...
+
+    def signal_waiting(self, signal_id: str) -> bool:
+        """True while the handed-over signal has not been consumed yet."""
+        ...
+
+    def executor_knows(self, signal_id: str) -> bool:
+        """True when the executor has a record of ``signal_id`` (done marker or executed list)."""
+        ...
+
+    def pump(self) -> None:
+        """Give an in-process executor time to work (no-op for the shared folder)."""
+        ...
+
+
+class SharedFolderRoute:
+    """Signals and results as files in the shared folder."""
+
+    def __init__(self, shared_dir: Path, hmac_key: bytes | None = None) -> None:
+        """Route through ``shared_dir``; sign signals with ``hmac_key`` when given."""
+        self.shared_dir = shared_dir
+        self.hmac_key = hmac_key
+        self._result_stamp: tuple[int, int] | None = None
+        self._result: OrderResult | None = None
+
+    def send(self, signal: OrderSignal) -> None:
+        """Write ``order_signal.json`` atomically (signed when a key is configured)."""
+        if self.hmac_key is not None:
+            signal = sign(signal, self.hmac_key)
+        self.shared_dir.mkdir(parents=True, exist_ok=True)
+        write_message(self.shared_dir / SIGNAL_FILE, signal)
+
+    def poll_result(self) -> OrderResult | None:
+        """Read ``order_result.json`` when it changed since the last poll (cheap when idle)."""
+        path = self.shared_dir / RESULT_FILE
+        try:
+            st = path.stat()
+        except OSError:
+            self._result_stamp, self._result = None, None
+            return None
+        stamp = (st.st_mtime_ns, st.st_size)
+        if stamp != self._result_stamp:
+            read = read_message(path, OrderResult)
+            if read.value is None and not read.missing and read.error:
+                return None  # half-written or invalid: try again next poll, do not cache
+            self._result_stamp, self._result = stamp, read.value
+        return self._result
+
+    def signal_waiting(self, signal_id: str) -> bool:
+        """True when ``order_signal.json`` still holds ``signal_id``."""
+        read = read_message(self.shared_dir / SIGNAL_FILE, OrderSignal)
+        return read.value is not None and read.value.signal_id == signal_id
+
+    def executor_knows(self, signal_id: str) -> bool:
+        """True when a done marker exists or ``executed_signals.json`` lists ``signal_id``."""
+        if (self.shared_dir / DONE_DIR / done_marker_name(signal_id)).exists():
+            return True
+        read = read_message(self.shared_dir / EXECUTED_FILE, ExecutedSignals)
+        return read.value is not None and signal_id in read.value.executed
+
+    def pump(self) -> None:
+        """Nothing to do: the executor is another process."""
