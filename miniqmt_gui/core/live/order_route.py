@@ -20,6 +20,7 @@ from windows_bridge.protocol import (
     ExecutedSignals,
     OrderResult,
     OrderSignal,
+    SharedQuote,
     done_marker_name,
 )
 from windows_bridge.signing import sign
@@ -48,6 +49,10 @@ class OrderRoute(Protocol):
         """Give an in-process executor time to work (no-op for the shared folder)."""
         ...
 
+    def on_quote(self, quote: SharedQuote) -> SharedQuote:
+        """See a new quote; return the quote whose position the book is synced against."""
+        ...
+
 
 class SharedFolderRoute:
     """Signals and results as files in the shared folder."""
@@ -56,8 +61,6 @@ class SharedFolderRoute:
         """Route through ``shared_dir``; sign signals with ``hmac_key`` when given."""
         self.shared_dir = shared_dir
         self.hmac_key = hmac_key
-        self._result_stamp: tuple[int, int] | None = None
-        self._result: OrderResult | None = None
 
     def send(self, signal: OrderSignal) -> None:
         """Write ``order_signal.json`` atomically (signed when a key is configured)."""
@@ -67,20 +70,8 @@ class SharedFolderRoute:
         write_message(self.shared_dir / SIGNAL_FILE, signal)
 
     def poll_result(self) -> OrderResult | None:
-        """Read ``order_result.json`` when it changed since the last poll (cheap when idle)."""
-        path = self.shared_dir / RESULT_FILE
-        try:
-            st = path.stat()
-        except OSError:
-            self._result_stamp, self._result = None, None
-            return None
-        stamp = (st.st_mtime_ns, st.st_size)
-        if stamp != self._result_stamp:
-            read = read_message(path, OrderResult)
-            if read.value is None and not read.missing and read.error:
-                return None  # half-written or invalid: try again next poll, do not cache
-            self._result_stamp, self._result = stamp, read.value
-        return self._result
+        """Read ``order_result.json`` (the engine asks only while a signal is pending)."""
+        return read_message(self.shared_dir / RESULT_FILE, OrderResult).value
 
     def signal_waiting(self, signal_id: str) -> bool:
         """True when ``order_signal.json`` still holds ``signal_id``."""
@@ -96,3 +87,7 @@ class SharedFolderRoute:
 
     def pump(self) -> None:
         """Nothing to do: the executor is another process."""
+
+    def on_quote(self, quote: SharedQuote) -> SharedQuote:
+        """The bridge's quote already carries the real broker position."""
+        return quote

@@ -1,0 +1,274 @@
+"""The engine's main path with a scripted decider: signal, state before signal, results, blockers."""
+
+from __future__ import annotations
+
+import threading
+
+from miniqmt_gui.core.live.events import (
+    BookEvent,
+    LogEvent,
+    QuoteEvent,
+    ResultEvent,
+    SignalEvent,
+    StatusEvent,
+    TradingState,
+)
+from miniqmt_gui.core.live.strategy_port import Intent
+from windows_bridge.atomic_io import read_message
+from windows_bridge.protocol import (
+    SIGNAL_FILE,
+    SIGNAL_ID_RE,
+    STATE_FILE,
+    STOP_FILE,
+    DashboardState,
+    OrderSignal,
+    ResultStatus,
+)
+
+from .support import CODE, T0, ScriptedDecider, make_quote, write_quote, write_result
+
+
+def _run(engine, shared, clock, seq, price, **kw):
+    clock.advance(3)
+    write_quote(shared, make_quote(seq, price, clock.now, **kw))
+    engine.step()
+
+
+def _signal(shared):
+    return read_message(shared / SIGNAL_FILE, OrderSignal).value
+
+
+def test_engine_starts_stopped_and_initialises_the_anchor(make_engine, shared, clock):
+    engine = make_engine()
+    _run(engine, shared, clock, 1, 1.0)
+    assert engine.status.state is TradingState.STOPPED
+    assert "state_stopped" in engine.status.blockers
+    assert engine.book.last_buy_price == 1.0  # first anchor = last completed bar's close
+    assert not (shared / SIGNAL_FILE).exists()
+
+
+def test_buy_signal_is_written_after_the_state(make_engine, shared, clock):
+    engine = make_engine()
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    _run(engine, shared, clock, 2, 0.985)
+    sig = _signal(shared)
+    assert sig is not None and sig.direction == "BUY" and sig.shares == 1000 and sig.layer == 1
+    assert SIGNAL_ID_RE.match(sig.signal_id) and sig.code == CODE and sig.price == 0.985
+    state = read_message(shared / STATE_FILE, DashboardState).value
+    assert state is not None and state.pending_signal == sig
+    assert state.hold_layers == 1 and state.pending_buy_shares == 1000 and state.last_buy_price == 0.985
+    assert state.rollback is not None and state.rollback.last_buy_price == 1.0
+
+
+def test_at_most_one_outstanding_signal(make_engine, shared, clock):
+    decider = ScriptedDecider(lambda b, p: Intent("BUY", b.hold_layers + 1, 1000, p, (), "always"))
+    engine = make_engine(decider)
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    first = _signal(shared)
+    for seq in range(2, 6):
+        _run(engine, shared, clock, seq, 0.9)
+    assert _signal(shared) == first
+    assert "pending" in engine.status.blockers
+
+
+def test_filled_result_is_applied_once(make_engine, shared, clock):
+    engine = make_engine()
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    _run(engine, shared, clock, 2, 0.985)
+    sig = _signal(shared)
+    write_result(shared, sig.signal_id, ResultStatus.FILLED, 1000, 1000, 0.984)
+    engine.step()
+    b = engine.book
+    assert b.pending_signal is None and b.pending_buy_shares == 0 and b.positions[0].buy_price == 0.984
+    assert b.applied_results == [sig.signal_id]
+    engine.step()
+    engine.step()
+    assert engine.book.applied_results == [sig.signal_id]
+
+
+def test_partial_buy_then_take_profit_sell(make_engine, shared, clock):
+    engine = make_engine()
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    _run(engine, shared, clock, 2, 0.98)
+    buy = _signal(shared)
+    write_result(shared, buy.signal_id, ResultStatus.PARTIALLY_FILLED, 1000, 600, 0.98)
+    engine.step()
+    assert engine.book.positions[0].shares == 600 and engine.book.pending_buy_shares == 400
+    _run(engine, shared, clock, 3, 0.99, volume=600, market_value=594)
+    sell = _signal(shared)
+    assert sell.direction == "SELL" and sell.shares == 600 and sell.layer == 1
+    assert engine.book.positions == [] and engine.book.bars_since_exit == 0
+    write_result(shared, sell.signal_id, ResultStatus.PARTIALLY_FILLED, 600, 200, 0.99)
+    engine.step()
+    b = engine.book
+    assert [lot.shares for lot in b.positions] == [400]
+    assert b.last_buy_price == 0.98 and b.bars_since_exit == -1  # the last lot did not really go
+
+
+def test_rejected_rolls_back_and_starts_the_silent_period(make_engine, shared, clock):
+    engine = make_engine()
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    _run(engine, shared, clock, 2, 0.985)
+    sig = _signal(shared)
+    write_result(shared, sig.signal_id, ResultStatus.REJECTED, 1000, 0, 0.0)
+    engine.step()
+    assert engine.book.positions == [] and engine.book.last_buy_price == 1.0
+    assert "silent" in engine.status.blockers
+    _run(engine, shared, clock, 3, 0.97)
+    assert _signal(shared) == sig  # nothing new during the silent period
+    clock.advance(300)
+    _run(engine, shared, clock, 4, 0.97)
+    assert _signal(shared).signal_id != sig.signal_id
+
+
+def test_silent_period_is_cleared_by_a_restart(make_engine, shared, clock):
+    engine = make_engine()
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    _run(engine, shared, clock, 2, 0.985)
+    write_result(shared, _signal(shared).signal_id, ResultStatus.CANCELLED, 1000, 0, 0.0)
+    engine.step()
+    assert "silent" in engine.status.blockers
+    again = make_engine()
+    again.start()
+    _run(again, shared, clock, 3, 0.98)
+    assert "silent" not in again.status.blockers
+    assert again.book.pending_signal is not None
+
+
+def test_simulated_result_counts_as_a_fill(make_engine, shared, clock):
+    engine = make_engine()
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    _run(engine, shared, clock, 2, 0.985)
+    sig = _signal(shared)
+    write_result(shared, sig.signal_id, ResultStatus.SIMULATED, 1000, 1000, 0.985)
+    engine.step()
+    assert engine.book.positions[0].shares == 1000 and engine.book.pending_signal is None
+
+
+def test_stale_quotes_block_and_resume(make_engine, shared, clock):
+    engine = make_engine()
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    clock.advance(301)
+    engine.step()
+    assert engine.status.stale and engine.status.headline == "行情已过期，暂停发单"
+    _run(engine, shared, clock, 2, 0.985)
+    assert not engine.status.stale
+    assert _signal(shared) is not None
+
+
+def test_halt_writes_stop_and_resume_removes_it(make_engine, shared, clock):
+    engine = make_engine()
+    engine.start()
+    engine.halt()
+    assert (shared / STOP_FILE).exists()
+    _run(engine, shared, clock, 1, 1.0)
+    _run(engine, shared, clock, 2, 0.985)
+    assert engine.status.state is TradingState.HALTED and _signal(shared) is None
+    engine.resume()
+    engine.step()
+    assert not (shared / STOP_FILE).exists() and engine.status.state is TradingState.RUNNING
+
+
+def test_stop_file_from_elsewhere_halts_until_removed(make_engine, shared, clock):
+    engine = make_engine()
+    engine.start()
+    (shared / STOP_FILE).write_text("x")
+    _run(engine, shared, clock, 1, 1.0)
+    assert engine.status.state is TradingState.HALTED
+    assert engine.status.reason_key == "why_stop_file" and engine.status.reason
+    (shared / STOP_FILE).unlink()
+    _run(engine, shared, clock, 2, 0.985)
+    assert engine.status.state is TradingState.RUNNING and _signal(shared) is not None
+
+
+def test_sell_only_lets_sells_through_but_not_buys(make_engine, shared, clock):
+    engine = make_engine()
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    _run(engine, shared, clock, 2, 0.985)
+    write_result(shared, _signal(shared).signal_id, ResultStatus.FILLED, 1000, 1000, 0.985)
+    engine.step()
+    engine.sell_only()
+    _run(engine, shared, clock, 3, 0.97, volume=1000, market_value=970)
+    assert engine.book.pending_signal is None  # no buy in sell-only
+    _run(engine, shared, clock, 4, 1.0, volume=1000, market_value=1000)
+    assert _signal(shared).direction == "SELL"
+
+
+def test_no_evaluation_outside_the_session(make_engine, shared, clock):
+    clock.now = T0.replace(hour=12)
+    engine = make_engine()
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    _run(engine, shared, clock, 2, 0.985)
+    assert "closed" in engine.status.blockers and _signal(shared) is None
+
+
+def test_warm_up_blocks(make_engine, shared, clock):
+    engine = make_engine(ScriptedDecider(ready=False))
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    assert "warming_up" in engine.status.blockers
+
+
+def test_each_seq_is_evaluated_once(make_engine, shared, clock):
+    decider = ScriptedDecider()
+    engine = make_engine(decider)
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    engine.step()
+    engine.step()
+    assert decider.calls == [1.0]
+
+
+def test_listeners_get_events_and_commands_work_from_another_thread(make_engine, shared, clock):
+    engine = make_engine()
+    events = []
+    remove = engine.add_listener(events.append)
+    engine.add_listener(lambda e: 1 / 0)  # a broken listener never stops the loop
+    t = threading.Thread(target=engine.start)
+    t.start()
+    t.join()
+    _run(engine, shared, clock, 1, 1.0)
+    _run(engine, shared, clock, 2, 0.985)
+    kinds = {type(e) for e in events}
+    assert {QuoteEvent, BookEvent, SignalEvent, StatusEvent, LogEvent} <= kinds
+    write_result(shared, _signal(shared).signal_id, ResultStatus.FILLED, 1000, 1000, 0.985)
+    engine.step()
+    assert any(isinstance(e, ResultEvent) and e.outcome == "filled" for e in events)
+    remove()
+    n = len(events)
+    _run(engine, shared, clock, 3, 0.985)
+    assert len(events) == n
+    snap = engine.snapshot()
+    assert snap.book.hold_layers == 1 and snap.quote is not None and snap.indicators["rsi"] == 50.0
+
+
+def test_run_forever_stops_on_event(make_engine, shared, clock):
+    engine = make_engine()
+    stop = threading.Event()
+    t = threading.Thread(target=engine.run_forever, args=(stop,))
+    t.start()
+    stop.set()
+    t.join(timeout=2)
+    assert not t.is_alive()
+
+
+def test_journal_records_decisions_and_exports_csv(make_engine, shared, clock, settings, tmp_path):
+    engine = make_engine()
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    _run(engine, shared, clock, 2, 0.985)
+    write_result(shared, _signal(shared).signal_id, ResultStatus.FILLED, 1000, 1000, 0.985)
+    engine.step()
+    rows = engine.export_journal_csv(tmp_path / "j.csv")
+    text = (tmp_path / "j.csv").read_text(encoding="utf-8-sig")
+    assert rows == 3 and "anchor_init" in text and "grid_buy" in text and "filled" in text
