@@ -1,0 +1,109 @@
+"""Small pyqtgraph building blocks shared by the live and the backtest charts.
+
+x is the bar *index* (no gaps for nights, lunch or weekends, as traders read intraday charts);
+:class:`IndexTimeAxis` labels it with the bars' Shanghai times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QPainter, QPicture
+
+from windows_bridge.market import SHANGHAI
+
+UP_COLOR = "#d62828"  # A-share convention: red rises
+DOWN_COLOR = "#2a9d8f"  # green falls
+
+
+def shanghai_time(epoch_s: float) -> datetime:
+    """Epoch seconds as a Shanghai datetime."""
+    return datetime.fromtimestamp(float(epoch_s), SHANGHAI)
+
+
+class IndexTimeAxis(pg.AxisItem):
+    """Bottom axis for index-based x: labels show each bar's Shanghai time."""
+
+    def __init__(self, intraday: bool = True, **kwargs: Any) -> None:
+        """``intraday`` shows HH:MM, otherwise dates."""
+        super().__init__(orientation="bottom", **kwargs)
+        self._times = np.zeros(0, dtype=np.int64)
+        self._intraday = intraday
+
+    def set_times(self, epoch_s: np.ndarray) -> None:
+        """Epoch seconds of the bars (index i → time i)."""
+        self._times = np.asarray(epoch_s, dtype=np.int64)
+
+    def label_for(self, x: float) -> str:
+        """The time text for x (empty outside the data)."""
+        i = round(x)
+        if not 0 <= i < len(self._times):
+            return ""
+        moment = shanghai_time(self._times[i])
+        return moment.strftime("%H:%M") if self._intraday else moment.strftime("%Y-%m-%d")
+
+    def tickStrings(self, values: Sequence[float], scale: float, spacing: float) -> list[str]:
+        """pyqtgraph hook: one label per tick value."""
+        return [self.label_for(v) for v in values]
+
+
+class CandleItem(pg.GraphicsObject):
+    """OHLC candles drawn into one cached picture; :meth:`set_bars` replaces the data."""
+
+    def __init__(self) -> None:
+        """An empty candle item."""
+        super().__init__()
+        self._picture = QPicture()
+        self._bounds = QRectF()
+
+    def set_bars(self, ohlc: np.ndarray) -> None:
+        """``ohlc`` of shape (n, 4); x of bar i is i."""
+        self._picture = QPicture()
+        painter = QPainter(self._picture)
+        up_pen, down_pen = pg.mkPen(UP_COLOR), pg.mkPen(DOWN_COLOR)
+        up_brush, down_brush = pg.mkBrush(UP_COLOR), pg.mkBrush(DOWN_COLOR)
+        for i, (o, h, low, c) in enumerate(np.asarray(ohlc, dtype=float).reshape(-1, 4)):
+            rising = c >= o
+            painter.setPen(up_pen if rising else down_pen)
+            painter.setBrush(up_brush if rising else down_brush)
+            painter.drawLine(QPointF(i, low), QPointF(i, h))
+            painter.drawRect(QRectF(i - 0.35, min(o, c), 0.7, max(abs(c - o), 1e-9)))
+        painter.end()
+        if len(ohlc):
+            arr = np.asarray(ohlc, dtype=float)
+            lo, hi = float(arr[:, 2].min()), float(arr[:, 1].max())
+            self._bounds = QRectF(-0.5, lo, len(arr), hi - lo)
+        else:
+            self._bounds = QRectF()
+        self.prepareGeometryChange()
+        self.update()
+
+    def paint(self, painter: QPainter, *args: Any) -> None:
+        """Qt hook: replay the cached picture."""
+        painter.drawPicture(0, 0, self._picture)
+
+    def boundingRect(self) -> QRectF:
+        """Qt hook: the candles' extent."""
+        return QRectF(self._bounds)
+
+
+def hline(color: str, style: Any = None, width: float = 1.0) -> pg.InfiniteLine:
+    """A horizontal line item (hidden until positioned)."""
+    from PySide6.QtCore import Qt
+
+    pen = pg.mkPen(color, width=width, style=style or Qt.PenStyle.SolidLine)
+    line = pg.InfiniteLine(angle=0, movable=False, pen=pen)
+    line.setVisible(False)
+    return line
+
+
+def trade_markers() -> tuple[pg.ScatterPlotItem, pg.ScatterPlotItem]:
+    """Buy (red up-triangle) and sell (green down-triangle) marker items."""
+    buys = pg.ScatterPlotItem(symbol="t1", size=10, brush=pg.mkBrush(UP_COLOR), pen=pg.mkPen("w"))
+    sells = pg.ScatterPlotItem(symbol="t", size=10, brush=pg.mkBrush(DOWN_COLOR), pen=pg.mkPen("w"))
+    return buys, sells
