@@ -56,6 +56,10 @@ class SignalRecord:
     intent_time: datetime | None = None
     order_id: int | None = None
     result: OrderResult | None = None
+    code: str = ""
+    direction: str = ""
+    shares: int = 0
+    price: float = 0.0
 
 
 class Journal:
@@ -121,6 +125,10 @@ class Journal:
             state=SignalState.INTENT,
             remark=str(entry["remark"]),
             intent_time=datetime.fromisoformat(entry["time"]),
+            code=str(entry.get("code", "")),
+            direction=str(entry.get("direction", "")),
+            shares=int(entry.get("shares", 0)),
+            price=float(entry.get("price", 0.0)),
         )
         self._order.append(sid)
 
@@ -144,17 +152,22 @@ class Journal:
                 os.fsync(fh.fileno())
             self._apply(entry)
 
-    def record_intent(self, signal_id: str, digest: str, remark: str, time: datetime) -> None:
-        """Journal the intent to place an order (call BEFORE the broker)."""
-        self._append(
-            {
-                "type": "intent",
-                "signal_id": signal_id,
-                "digest": digest,
-                "remark": remark,
-                "time": time.isoformat(),
-            }
-        )
+    def record_intent(
+        self,
+        signal_id: str,
+        digest: str,
+        remark: str,
+        time: datetime,
+        *,
+        code: str = "",
+        direction: str = "",
+        shares: int = 0,
+        price: float = 0.0,
+    ) -> None:
+        """Journal the intent to place an order (call BEFORE the broker); the order's terms ride along."""
+        entry: dict[str, Any] = {"type": "intent", "signal_id": signal_id, "digest": digest, "remark": remark}
+        entry |= {"time": time.isoformat(), "code": code, "direction": direction, "shares": shares}
+        self._append(entry | {"price": price})
 
     def record_placed(self, signal_id: str, order_id: int) -> None:
         """Journal the broker's order id for a signal."""
