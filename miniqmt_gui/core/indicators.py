@@ -112,7 +112,8 @@ class PreparedBars:
 
 
 def _f64(series: pd.Series) -> np.ndarray:
-    return np.ascontiguousarray(series.to_numpy(dtype=np.float64))
+    # a writable contiguous copy: pandas may hand out read-only views, a different numba type
+    return np.array(series.to_numpy(dtype=np.float64), dtype=np.float64, copy=True)
 
 
 def prepare(bars: pd.DataFrame, params: StrategyParams | None = None) -> PreparedBars:
@@ -121,8 +122,8 @@ def prepare(bars: pd.DataFrame, params: StrategyParams | None = None) -> Prepare
     keep = ind.notna().all(axis=1).to_numpy()
     b, ind = bars.loc[keep], ind.loc[keep]
     idx = pd.DatetimeIndex(b.index)
-    seconds = (idx.hour * 3600 + idx.minute * 60 + idx.second).to_numpy(dtype=np.int64)
-    day = (idx.year * 10000 + idx.month * 100 + idx.day).to_numpy(dtype=np.int64)
+    seconds = np.array(idx.hour * 3600 + idx.minute * 60 + idx.second, dtype=np.int64, copy=True)
+    day = np.array(idx.year * 10000 + idx.month * 100 + idx.day, dtype=np.int64, copy=True)
     return PreparedBars(
         index=idx, open=_f64(b["open"]), high=_f64(b["high"]), low=_f64(b["low"]),
         close=_f64(b["close"]), atr=_f64(ind["atr"]), atr_avg=_f64(ind["atr_avg"]),

@@ -1,43 +1,12 @@
-"""Index layout of the packed parameter vector and the backtest summary vector.
+"""Rule parameter tuple, summary-vector slots, fill-model and trade-reason codes (no numba here).
 
-The compiled rule functions receive parameters as one ``float64`` array (fast to pass, easy to
-stack into a sweep matrix). These integer constants name the slots; numba treats them as
-compile-time constants. Only :mod:`miniqmt_gui.core.params` writes the vector.
+The compiled loop returns its figures in one ``float64`` vector; these integer constants name the
+slots (numba treats them as compile-time constants).
 """
 
 from __future__ import annotations
 
-# --- parameter vector slots -------------------------------------------------------------
-P_ATR_FACTOR = 0
-P_STEP_FLOOR = 1
-P_LAYER_BONUS = 2
-P_UP_STEP = 3
-P_UP_TP = 4
-P_UP_SIZE = 5
-P_DOWN_STEP = 6
-P_DOWN_TP = 7
-P_DOWN_SIZE = 8
-P_TAKE_PROFIT = 9
-P_TP_MULT = 10
-P_BREAKER_MULT = 11
-P_COOLDOWN = 12
-P_COOLDOWN_OVERSOLD = 13
-P_OVERSOLD_RSI = 14
-P_FLOAT_STOP_ON = 15
-P_FLOAT_STOP_CNY = 16
-P_TIME_FILTER_ON = 17
-P_NO_FIRST_FROM = 18
-P_NO_FIRST_UNTIL = 19
-P_NO_BUY_AFTER = 20
-P_LOT = 21
-P_TICK = 22
-P_COMMISSION = 23
-P_MIN_COMMISSION = 24
-P_SLIPPAGE_TICKS = 25
-P_FREE_CASH = 26
-P_FLOW_CAPITAL = 27
-P_BASE_CAPITAL = 28
-N_PARAMS = 29
+from typing import NamedTuple
 
 # --- backtest summary slots -------------------------------------------------------------
 S_TRADES = 0
@@ -72,3 +41,38 @@ FILL_REALISTIC = 1
 R_GRID_BUY = 0
 R_TAKE_PROFIT = 1
 R_FLOAT_STOP = 2
+
+
+class RuleParams(NamedTuple):
+    """Numeric parameters of the rules (see :meth:`StrategyParams.rule_params`)."""
+
+    atr_factor: float
+    step_floor: float
+    layer_bonus: float
+    up_step: float
+    up_tp: float
+    up_size: float
+    down_step: float
+    down_tp: float
+    down_size: float
+    take_profit: float
+    tp_mult: float
+    breaker_mult: float
+    cooldown: float
+    cooldown_oversold: float
+    oversold_rsi: float
+    float_stop_on: float
+    float_stop_cny: float
+    time_filter_on: float
+    no_first_from: float
+    no_first_until: float
+    no_buy_after: float
+    lot: float
+    tick: float
+    commission: float
+    min_commission: float
+    slippage_ticks: float
+    free_cash: float
+    flow_capital: float
+    base_capital: float
+    max_layers: float

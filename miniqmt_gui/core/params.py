@@ -2,8 +2,8 @@
 
 ``StrategyParams()`` is the default preset "159201 v1.0.0" (SPEC §5). Presets are looked up with
 :func:`get_preset`; ``params.updated({"atr_factor": "0.3"})`` returns a validated copy (values may be
-strings, as they come from ``--set key=value``). :meth:`StrategyParams.to_vector` packs the numeric
-fields for the compiled rule functions (see :mod:`miniqmt_gui.core.layout`).
+strings, as they come from ``--set key=value``). :meth:`StrategyParams.rule_params` packs the numeric
+fields for the compiled rule functions.
 """
 
 from __future__ import annotations
@@ -17,10 +17,19 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from miniqmt_gui.core import layout as L
+from miniqmt_gui.core.layout import RuleParams
 
 DEFAULT_PRESET = "159201 v1.0.0"
 MAX_LAYERS = 20
+_POSITIVE = (
+    "base_capital flow_capital lot_size tick atr_period ma_period slope_lag slope_span atr_avg_period "
+    "rsi_period up_step_factor up_tp_factor up_size_factor down_step_factor down_tp_factor "
+    "down_size_factor take_profit take_profit_mult breaker_mult float_loss_limit"
+)
+_NON_NEGATIVE = (
+    "commission_rate min_commission atr_factor step_floor layer_step_bonus cooldown_bars "
+    "cooldown_bars_oversold oversold_rsi slippage_ticks free_cash"
+)
 
 
 class ParamError(ValueError):
@@ -109,18 +118,11 @@ class StrategyParams(BaseModel):
 
     @model_validator(mode="after")
     def _check_ranges(self) -> StrategyParams:
-        positive = (
-            "base_capital flow_capital lot_size tick atr_period ma_period slope_lag slope_span "
-            "atr_avg_period rsi_period up_step_factor up_tp_factor up_size_factor down_step_factor "
-            "down_tp_factor down_size_factor take_profit take_profit_mult breaker_mult float_loss_limit"
-        ).split()
+        positive = _POSITIVE.split()
         for name in positive:
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be > 0")
-        non_negative = (
-            "commission_rate min_commission atr_factor step_floor layer_step_bonus cooldown_bars "
-            "cooldown_bars_oversold oversold_rsi slippage_ticks free_cash"
-        ).split()
+        non_negative = _NON_NEGATIVE.split()
         for name in non_negative:
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0")
@@ -136,30 +138,28 @@ class StrategyParams(BaseModel):
         total = float(sum(self.layer_weights))
         return np.array([self.flow_capital * w / total for w in self.layer_weights], dtype=np.float64)
 
+    def rule_params(self) -> RuleParams:
+        """The numeric parameters as the compiled rules take them."""
+        return RuleParams(
+            atr_factor=self.atr_factor, step_floor=self.step_floor, layer_bonus=self.layer_step_bonus,
+            up_step=self.up_step_factor, up_tp=self.up_tp_factor, up_size=self.up_size_factor,
+            down_step=self.down_step_factor, down_tp=self.down_tp_factor, down_size=self.down_size_factor,
+            take_profit=self.take_profit, tp_mult=self.take_profit_mult, breaker_mult=self.breaker_mult,
+            cooldown=float(self.cooldown_bars), cooldown_oversold=float(self.cooldown_bars_oversold),
+            oversold_rsi=self.oversold_rsi, float_stop_on=float(self.float_loss_stop),
+            float_stop_cny=self.float_loss_limit, time_filter_on=float(self.time_filter),
+            no_first_from=float(_hhmm_to_seconds(self.no_first_layer_from)),
+            no_first_until=float(_hhmm_to_seconds(self.no_first_layer_until)),
+            no_buy_after=float(_hhmm_to_seconds(self.no_buy_after)),
+            lot=float(self.lot_size), tick=self.tick, commission=self.commission_rate,
+            min_commission=self.min_commission, slippage_ticks=float(self.slippage_ticks),
+            free_cash=self.free_cash, flow_capital=self.flow_capital, base_capital=self.base_capital,
+            max_layers=float(self.max_layers),
+        )
+
     def to_vector(self) -> np.ndarray:
-        """Pack the numeric parameters for the compiled rules (slots in :mod:`layout`)."""
-        v = np.zeros(L.N_PARAMS, dtype=np.float64)
-        pairs = {
-            L.P_ATR_FACTOR: self.atr_factor, L.P_STEP_FLOOR: self.step_floor,
-            L.P_LAYER_BONUS: self.layer_step_bonus, L.P_UP_STEP: self.up_step_factor,
-            L.P_UP_TP: self.up_tp_factor, L.P_UP_SIZE: self.up_size_factor,
-            L.P_DOWN_STEP: self.down_step_factor, L.P_DOWN_TP: self.down_tp_factor,
-            L.P_DOWN_SIZE: self.down_size_factor, L.P_TAKE_PROFIT: self.take_profit,
-            L.P_TP_MULT: self.take_profit_mult, L.P_BREAKER_MULT: self.breaker_mult,
-            L.P_COOLDOWN: self.cooldown_bars, L.P_COOLDOWN_OVERSOLD: self.cooldown_bars_oversold,
-            L.P_OVERSOLD_RSI: self.oversold_rsi, L.P_FLOAT_STOP_ON: float(self.float_loss_stop),
-            L.P_FLOAT_STOP_CNY: self.float_loss_limit, L.P_TIME_FILTER_ON: float(self.time_filter),
-            L.P_NO_FIRST_FROM: _hhmm_to_seconds(self.no_first_layer_from),
-            L.P_NO_FIRST_UNTIL: _hhmm_to_seconds(self.no_first_layer_until),
-            L.P_NO_BUY_AFTER: _hhmm_to_seconds(self.no_buy_after),
-            L.P_LOT: self.lot_size, L.P_TICK: self.tick, L.P_COMMISSION: self.commission_rate,
-            L.P_MIN_COMMISSION: self.min_commission, L.P_SLIPPAGE_TICKS: self.slippage_ticks,
-            L.P_FREE_CASH: self.free_cash, L.P_FLOW_CAPITAL: self.flow_capital,
-            L.P_BASE_CAPITAL: self.base_capital,
-        }
-        for slot, value in pairs.items():
-            v[slot] = float(value)
-        return v
+        """:meth:`rule_params` as a float64 vector (one row of a sweep matrix)."""
+        return np.array(self.rule_params(), dtype=np.float64)
 
     def indicator_key(self) -> tuple[int, ...]:
         """The indicator windows; parameter sets with equal keys share precomputed indicators."""
