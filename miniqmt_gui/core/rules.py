@@ -1,11 +1,12 @@
 """THE implementation of the grid's trading rules (SPEC §5), as numba-compiled functions.
 
-The rules are small scalar functions. :func:`decide` composes them for one evaluation and is what
-the live engine (:mod:`miniqmt_gui.core.live`) calls from Python for one fresh price; the backtest
-loop (:mod:`miniqmt_gui.core.kernel`) calls the very same scalar functions in the same order (it
-keeps its lot book in its own arrays, so it inlines the composition; a test replays bars through
-both paths and compares the trades). Parameters travel as :class:`RuleParams`, a tuple of floats
-(a value type for numba: no reference counting in the hot loop).
+The rules are small scalar functions. :func:`decide` composes them for one evaluation; the live
+side (:mod:`miniqmt_gui.core.live_api` and the engine's core decider in :mod:`miniqmt_gui.core.live`)
+calls it from Python for one fresh price. The backtest loop (:mod:`miniqmt_gui.core.kernel`) calls
+the very same scalar functions in the same order (it keeps its lot book in its own arrays, so it
+writes the composition out; a test replays bars through both paths and compares the trades).
+Parameters travel as :class:`RuleParams`, a tuple of floats (a value type for numba: no reference
+counting in the hot loop).
 
 Functions compile lazily on first call (``cache=True`` keeps the machine code on disk), so importing
 this module compiles nothing.
