@@ -399,7 +399,8 @@ class LiveEngine:
             if detail != self._mismatch:
                 self._entry("sync_mismatch", quote, note=text("sync_mismatch", "en",
                             broker=report.broker_shares, book=report.book_shares))
-                self._say(logging.WARNING, "mismatch", detail=detail)
+                self._say(logging.WARNING, "sync_mismatch", broker=report.broker_shares,
+                          book=report.book_shares)
             self._mismatch = detail
         elif report.verdict is SyncVerdict.AGREE and self._mismatch:
             self._mismatch = ""
