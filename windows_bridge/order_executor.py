@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from windows_bridge.broker import Broker
 from windows_bridge.config import ConfigError, Settings, check_for, load_settings
@@ -36,6 +37,7 @@ log = logging.getLogger("windows_bridge.order_executor")
 
 LOG_FILE = "order_executor.log"
 EXIT_OK, EXIT_CONFIG, EXIT_LOCKED, EXIT_RECOVERY = 0, 2, 3, 4
+ERROR_BACKOFF_S = 1.0
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -85,7 +87,7 @@ def run_loop(executor: OrderExecutor, presence: SharedPresence, *, once: bool) -
         except Exception:
             log.exception("处理信号出错，继续运行 error while handling a signal; still running")
             handled = False
-            time.sleep(1.0)
+            executor.stop.wait(ERROR_BACKOFF_S)
         if time.monotonic() >= next_beat:
             presence.beat(
                 now_shanghai(), last_signal_id=executor.last_signal_id, last_status=executor.last_status
@@ -97,14 +99,26 @@ def run_loop(executor: OrderExecutor, presence: SharedPresence, *, once: bool) -
             executor.stop.wait(executor.settings.poll_interval_s)
 
 
-def _install_signal_handlers(stop: threading.Event) -> None:
+def _install_signal_handlers(stop: threading.Event) -> dict[int, Any]:
+    """Let Ctrl+C / SIGTERM / SIGBREAK stop the loop cleanly; returns the handlers replaced."""
+
     def _stop(signum: int, _frame: object) -> None:
         log.info("收到退出信号 stop requested (signal %s)", signum)
         stop.set()
 
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is not threading.main_thread():
+        return previous
     for name in ("SIGINT", "SIGTERM", "SIGBREAK"):
-        if hasattr(signal, name) and threading.current_thread() is threading.main_thread():
-            signal.signal(getattr(signal, name), _stop)
+        if hasattr(signal, name):
+            signum = getattr(signal, name)
+            previous[signum] = signal.signal(signum, _stop)
+    return previous
+
+
+def _restore_signal_handlers(previous: dict[int, Any]) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
 
 
 def _start(settings: Settings, args: argparse.Namespace) -> int:
@@ -119,12 +133,12 @@ def _start(settings: Settings, args: argparse.Namespace) -> int:
         local.release()
         return EXIT_LOCKED
     broker: Broker | None = None
+    stop = threading.Event()
+    previous_handlers = _install_signal_handlers(stop)
     try:
         key = load_key(settings.hmac_key_file) if settings.hmac_key_file else None
         journal = Journal(settings.state_dir / JOURNAL_FILE)
         broker = None if settings.simulate else create_live_broker(settings)
-        stop = threading.Event()
-        _install_signal_handlers(stop)
         executor = OrderExecutor(settings, broker, journal, hmac_key=key, stop=stop)
         executor.describe_mode()
         executor.recover()
@@ -135,6 +149,7 @@ def _start(settings: Settings, args: argparse.Namespace) -> int:
         log.error("无法启动 cannot run: %s", exc)
         return EXIT_RECOVERY
     finally:
+        _restore_signal_handlers(previous_handlers)
         if broker is not None:
             broker.close()
         presence.release()
