@@ -9,6 +9,7 @@ consumed only if the file still holds that signal: the app may already have writ
 from __future__ import annotations
 
 import errno
+import itertools
 import json
 import logging
 import os
@@ -92,7 +93,12 @@ def quarantine(path: Path, raw: bytes, now: datetime) -> Path | None:
     """Move the bad file to ``order_signal_rejected/`` if it still holds ``raw``; return the new path."""
     folder = path.parent / REJECTED_DIR
     folder.mkdir(exist_ok=True)
-    target = folder / f"order_signal_{now.strftime('%Y%m%d_%H%M%S_%f')}.json"
+    stem = f"order_signal_{now.strftime('%Y%m%d_%H%M%S_%f')}"
+    target = folder / f"{stem}.json"
+    for n in itertools.count(1):
+        if not target.exists():
+            break
+        target = folder / f"{stem}_{n}.json"
     if read_bytes(path) != raw:
         log.warning("信号文件已被替换，不移动 %s changed meanwhile; left in place", path.name)
         return None
