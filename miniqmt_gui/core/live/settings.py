@@ -7,6 +7,8 @@ only the app reads: the decision journal and, in paper mode, the paper book and 
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -63,3 +65,41 @@ class EngineSettings(BaseModel):
     def paper_ledger_path(self) -> Path:
         """The simulated broker's ledger in paper mode."""
         return self.work_dir / PAPER_LEDGER_FILE
+
+
+def _hmac_key(hmac_key_file: Path | None) -> bytes | None:
+    from windows_bridge.config import config_dir
+    from windows_bridge.signing import KEY_FILE_NAME, load_key
+
+    return load_key(hmac_key_file or config_dir() / KEY_FILE_NAME)
+
+
+def resolve_settings(
+    *,
+    work_dir: Path | None = None,
+    shared_dir: Path | None = None,
+    paper: bool = False,
+    env: Mapping[str, str] | None = None,
+) -> EngineSettings:
+    """Engine settings from arguments, the environment and the shared ``config.toml``.
+
+    Work folder: ``work_dir`` > ``DASHBOARD_WORK_DIR`` > the user data folder (``platformdirs``).
+    Shared folder: ``shared_dir`` > ``SHARED_DIR`` / ``config.toml`` > the work folder when one was
+    given explicitly (offline rehearsals keep everything in one place) > ``~/Documents/miniqmt``.
+    The HMAC key is the config's ``hmac_key_file`` or ``signal_hmac.key`` in the config folder.
+    Raises ``windows_bridge.config.ConfigError`` / ``ValueError`` with what to fix.
+    """
+    from windows_bridge.config import default_state_dir, load_settings
+
+    env = os.environ if env is None else env
+    explicit_work = work_dir or (Path(env["DASHBOARD_WORK_DIR"]) if env.get("DASHBOARD_WORK_DIR") else None)
+    shared_cfg = load_settings(env=env)
+    if shared_dir is None:
+        if env.get("SHARED_DIR") or explicit_work is None:
+            shared_dir = shared_cfg.shared_dir
+        else:
+            shared_dir = explicit_work
+    return EngineSettings(
+        shared_dir=shared_dir, work_dir=explicit_work or default_state_dir() / "app", code=shared_cfg.code,
+        paper=paper, hmac_key=_hmac_key(shared_cfg.hmac_key_file),
+    )
