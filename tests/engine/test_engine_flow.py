@@ -272,3 +272,38 @@ def test_journal_records_decisions_and_exports_csv(make_engine, shared, clock, s
     rows = engine.export_journal_csv(tmp_path / "j.csv")
     text = (tmp_path / "j.csv").read_text(encoding="utf-8-sig")
     assert rows == 3 and "anchor_init" in text and "grid_buy" in text and "filled" in text
+
+
+def test_signal_is_hmac_signed_when_a_key_is_configured(make_engine, shared, clock, settings):
+    from windows_bridge.signing import verify
+
+    key = b"k" * 32
+    engine = make_engine(settings=settings.model_copy(update={"hmac_key": key}))
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    _run(engine, shared, clock, 2, 0.985)
+    sig = _signal(shared)
+    assert sig.hmac and verify(sig, key)
+    assert engine.book.pending_signal.hmac is None  # the book keeps the payload; signing is per write
+
+
+def test_core_decider_drives_a_first_layer_buy(tmp_path, clock):
+    from miniqmt_gui.core.live.factory import build_engine
+    from miniqmt_gui.core.live.offline_stages import make_quote as stage_quote
+    from miniqmt_gui.core.live.offline_stages import synthetic_bars
+    from miniqmt_gui.core.live.settings import EngineSettings
+
+    shared = tmp_path / "s"
+    shared.mkdir()
+    engine = build_engine(EngineSettings(shared_dir=shared, work_dir=tmp_path / "w"), clock=clock.wall,
+                          monotonic=clock.monotonic)
+    engine.start()
+    bars = synthetic_bars(120, T0)
+    write_quote(shared, stage_quote(1, bars[-1].close, T0, bars))
+    engine.step()
+    assert engine.book.last_buy_price == bars[-1].close
+    assert engine.snapshot().indicators["atr"] > 0
+    write_quote(shared, stage_quote(2, round(bars[-1].close * 0.99, 3), T0, bars))
+    engine.step()
+    sig = _signal(shared)
+    assert sig is not None and sig.direction == "BUY" and sig.layer == 1 and sig.shares % 100 == 0
