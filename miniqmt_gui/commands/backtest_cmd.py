@@ -144,6 +144,10 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         params, preset = _params(args)
+        if args.sweep:
+            from miniqmt_gui.core.sweep import parse_sweep
+
+            parse_sweep(args.sweep)  # fail on a bad spec before loading data
         bars, source = _bars(args, args.json)
         meta = {"fill": args.fill, "preset": preset, "data": source}
         if args.sweep:
