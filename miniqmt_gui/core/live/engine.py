@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Literal
 
 from miniqmt_gui.core.live import book as bk
@@ -186,7 +187,7 @@ class LiveEngine:
         """The current status."""
         return self._status
 
-    def export_journal_csv(self, csv_path: Any) -> int:
+    def export_journal_csv(self, csv_path: Path) -> int:
         """Write the decision journal as CSV; returns the number of rows."""
         return export_csv(self.settings.journal_path, csv_path)
 
