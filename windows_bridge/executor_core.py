@@ -177,6 +177,9 @@ class OrderExecutor:
         now = self.clock()
         signal_id = extract_signal_id(incoming.raw)
         moved = quarantine(self.signal_path, incoming.raw, now)
+        if moved is None:
+            log.info("信号文件已变化，重新读取 signal file changed while being rejected; reading it again")
+            return
         log.error(
             "拒绝无效信号文件 rejected unreadable signal file (id %r): %s → %s",
             signal_id,
@@ -216,6 +219,9 @@ class OrderExecutor:
         """A signal failing HMAC is not trusted with an id: quarantined, nothing journaled."""
         now = self.clock()
         moved = quarantine(self.signal_path, raw, now)
+        if moved is None:
+            log.info("信号文件已变化，重新读取 signal file changed while being rejected; reading it again")
+            return
         log.error("拒绝未通过签名的信号 %s: %s → %s", signal.signal_id, refusal.message, moved)
         result = refusal_result(signal, refusal, now, simulate=self.settings.simulate)
         write_message(self.shared / RESULT_FILE, result)

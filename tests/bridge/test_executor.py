@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from windows_bridge import signal_intake
 from windows_bridge.atomic_io import read_message, write_bytes_atomic
 from windows_bridge.broker import OrderStatus, Side
 from windows_bridge.config import RiskLimits
@@ -476,3 +477,29 @@ def test_stray_events_do_not_confuse_tracking(tmp_path: Path) -> None:
     make_executor(settings, broker, clock).poll_once()
     res = read_result(settings)
     assert res.status is ResultStatus.FILLED and res.order_id != manual
+
+
+def test_bad_file_replaced_during_rejection_is_not_answered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = make_settings(tmp_path, simulate=True)
+    write_quote(settings)
+    path = settings.shared_dir / SIGNAL_FILE
+    path.write_bytes(b"{garbage")
+    good = make_signal()
+    ex = make_executor(settings, None, Clock())
+    real_read = signal_intake.read_bytes
+    calls = {"n": 0}
+
+    def read_then_replace(p: Path, limit: int = 2 * 1024 * 1024) -> bytes | None:
+        calls["n"] += 1
+        if calls["n"] == 3:  # the quarantine's re-check: the writer has just replaced the file
+            path.write_bytes(encode(good))
+        return real_read(p, limit)
+
+    monkeypatch.setattr(signal_intake, "read_bytes", read_then_replace)
+    ex.poll_once()
+    monkeypatch.setattr(signal_intake, "read_bytes", real_read)
+    assert not (settings.shared_dir / "order_result.json").exists()  # no stale rejection
+    ex.poll_once()
+    assert read_result(settings).status is ResultStatus.SIMULATED
