@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 STAGES = ("loading", "indicators", "simulating", "report", "done")
@@ -29,18 +28,14 @@ class BacktestRequest:
 
 
 def load_bars(csv_path: str | None) -> tuple[Any, str]:
-    """The bars to test and a label; uses core's loaders when present."""
+    """The bars to test and the data label the CLI uses (``synthetic`` or the path)."""
     if csv_path is None:
-        from miniqmt_gui.core import sample_data
+        from miniqmt_gui.core.sample_data import make_sample_bars
 
-        return sample_data.sample_bars(), "sample"
-    try:
-        from miniqmt_gui.core import data_io
-    except ImportError:  # core's loader not available: read the plain layout
-        import pandas as pd
+        return make_sample_bars(), "synthetic"
+    from miniqmt_gui.core.data_io import load_bars as load_csv
 
-        return pd.read_csv(csv_path, index_col=0, parse_dates=True), Path(csv_path).name
-    return data_io.load_bars(Path(csv_path)), Path(csv_path).name
+    return load_csv(csv_path), csv_path
 
 
 def build_params(request: BacktestRequest) -> Any:
@@ -92,12 +87,12 @@ def payload_of(result: Any, label: str) -> dict[str, Any]:
     }
 
 
-def write_report(result: Any, report_dir: str) -> str:
-    """Write the CLI's report (core's report module) into ``report_dir``; returns the folder."""
-    from miniqmt_gui.core import report
+def write_report(result: Any, report_dir: str, meta: dict[str, Any]) -> str:
+    """Write the CLI's report (core's report module) into ``report_dir``; returns the HTML page."""
+    from miniqmt_gui.core.report import write_report as write
 
-    report.write_report(result, Path(report_dir))
-    return report_dir
+    paths = write(result, report_dir, meta)
+    return str(paths["report.html"])
 
 
 def execute(request: BacktestRequest, progress: Any) -> dict[str, Any]:
@@ -108,6 +103,7 @@ def execute(request: BacktestRequest, progress: Any) -> dict[str, Any]:
     progress(5, "loading")
     bars, label = load_bars(request.csv_path)
     params = build_params(request)
+    meta = {"data": label, "preset": request.preset or "custom", "fill": request.fill}
     progress(35, "indicators")
     prepared = prepare(bars, params)
     progress(55, "simulating")
@@ -115,7 +111,7 @@ def execute(request: BacktestRequest, progress: Any) -> dict[str, Any]:
     payload = payload_of(result, label)
     if request.report_dir:
         progress(80, "report")
-        payload["report_dir"] = write_report(result, request.report_dir)
+        payload["report_dir"] = write_report(result, request.report_dir, meta)
     progress(100, "done")
     return payload
 

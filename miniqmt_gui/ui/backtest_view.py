@@ -262,7 +262,11 @@ class BacktestView(QWidget):
         self.charts.show_result(payload)
         self.trades.set_rows(trade_rows(payload["trades"]))
         self.trades_view.resizeColumnsToContents()
-        text = self.tr("回测完成：%1，%2 根 K 线，%3 笔交易").replace("%1", str(payload["label"])) \
+        label = str(payload["label"])
+        if label == "synthetic":
+            label = self.tr("内置合成样本")
+        label = label.replace("\\", "/").rsplit("/", 1)[-1]
+        text = self.tr("回测完成：%1，%2 根 K 线，%3 笔交易").replace("%1", label) \
             .replace("%2", f"{m.get('bars', 0):,}").replace("%3", str(m.get("trades", 0)))
         self.status_label.setText(text)
         self.message.emit(text)

@@ -1,0 +1,186 @@
+"""The live engine on its own thread: a worker ``QObject`` that calls ``engine.step()`` on a timer.
+
+The worker lives in a ``QThread`` (see :class:`LiveController`). Everything that touches files
+— building the engine (it loads the book), stepping, reading the executor heartbeat, halting
+(writes ``STOP``) — happens here. Engine listener callbacks run inside ``step()`` on this thread;
+they only collect events, which are re-emitted after the step as Qt signals and reach the GUI
+through queued connections. Views are emitted at most every ``VIEW_MIN_INTERVAL_S`` and at least
+every second (ages keep moving even when nothing happens).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from miniqmt_gui.core.live.engine import LiveEngine
+from miniqmt_gui.core.live.events import EngineEvent, LogEvent, TradingState
+from miniqmt_gui.core.live.settings import EngineSettings
+from miniqmt_gui.ui.live_model import Health, build_view, check_shared_dir, compute_health
+from windows_bridge.protocol import now_shanghai
+
+log = logging.getLogger(__name__)
+
+EngineFactory = Callable[[EngineSettings, Any], LiveEngine]
+VIEW_MIN_INTERVAL_S = 0.2
+VIEW_MAX_INTERVAL_S = 1.0
+HEALTH_INTERVAL_S = 1.0
+COMMANDS = ("start", "stop", "sell_only", "halt", "resume")
+
+
+class EngineWorker(QObject):
+    """Owns the engine; all slots run on the worker thread."""
+
+    viewReady = Signal(object)
+    engineEvent = Signal(object)
+    failed = Signal(str)
+    modeChanged = Signal(bool)
+    fileWritten = Signal(str, str)  # path, error ("" = written)
+    sharedChecked = Signal(object)  # SharedCheck
+    finished = Signal()
+
+    def __init__(self, factory: EngineFactory, settings: EngineSettings, params: Any,
+                 clock: Callable[[], datetime] = now_shanghai) -> None:
+        """Remember how to build the engine; :meth:`begin` builds it on the worker thread."""
+        super().__init__()
+        self._factory, self._settings, self._params, self._clock = factory, settings, params, clock
+        self._engine: LiveEngine | None = None
+        self._unlisten: Callable[[], None] | None = None
+        self._events: list[EngineEvent] = []
+        self._timer: QTimer | None = None
+        self._dirty = True
+        self._last_view = 0.0
+        self._health = Health()
+        self._last_health = -1e9
+
+    @Slot()
+    def begin(self) -> None:
+        """Build the engine and start stepping (first slot run in the thread)."""
+        self._timer = QTimer(self)
+        self._timer.setInterval(max(20, int(self._settings.poll_interval_s * 1000)))
+        self._timer.timeout.connect(self._tick)
+        self._build()
+        self._timer.start()
+
+    def _build(self) -> None:
+        try:
+            engine = self._factory(self._settings, self._params)
+        except Exception as exc:
+            log.exception("cannot build the live engine")
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            return
+        self._engine = engine
+        self._unlisten = engine.add_listener(self._events.append)
+        self._dirty = True
+        self.modeChanged.emit(self._settings.paper)
+
+    def _drop_engine(self) -> None:
+        if self._unlisten is not None:
+            self._unlisten()
+        self._unlisten, self._engine = None, None
+
+    @Slot(str)
+    def command(self, name: str) -> None:
+        """Run an engine command (``start``/``stop``/``sell_only``/``halt``/``resume``), then step."""
+        if self._engine is None or name not in COMMANDS:
+            return
+        getattr(self._engine, name)()
+        self._tick()
+
+    @Slot(object)
+    def set_params(self, params: Any) -> None:
+        """Use other strategy parameters from the next evaluation."""
+        self._params = params
+        if self._engine is not None:
+            self._engine.set_params(params)
+            self._tick()
+
+    @Slot(object)
+    def rebuild(self, settings: EngineSettings) -> None:
+        """Replace the engine with one built from ``settings`` (only while it is stopped)."""
+        engine = self._engine
+        if engine is not None and engine.status.state is not TradingState.STOPPED:
+            self.failed.emit("running")
+            self.modeChanged.emit(self._settings.paper)
+            return
+        self._drop_engine()
+        self._settings = settings
+        self._build()
+        self._tick()
+
+    @Slot(str, str)
+    def write_text(self, path: str, content: str) -> None:
+        """Write ``content`` to ``path`` (UTF-8 with BOM so Excel shows Chinese); reports the outcome."""
+        try:
+            Path(path).write_text(content, encoding="utf-8-sig")
+        except OSError as exc:
+            self.fileWritten.emit(path, str(exc))
+            return
+        self.fileWritten.emit(path, "")
+
+    @Slot(str)
+    def check_shared(self, path: str) -> None:
+        """Check a candidate shared folder (reachable, writable, heartbeats)."""
+        self.sharedChecked.emit(check_shared_dir(Path(path), self._clock()))
+
+    @Slot(str)
+    def export_journal(self, path: str) -> None:
+        """Export the engine's decision journal as CSV to ``path``."""
+        if self._engine is None:
+            self.fileWritten.emit(path, "no engine")
+            return
+        try:
+            self._engine.export_journal_csv(Path(path))
+        except OSError as exc:
+            self.fileWritten.emit(path, str(exc))
+            return
+        self.fileWritten.emit(path, "")
+
+    @Slot()
+    def shutdown(self) -> None:
+        """Stop the timer and release the engine; emits ``finished``."""
+        if self._timer is not None:
+            self._timer.stop()
+        self._drop_engine()
+        self.finished.emit()
+
+    def _tick(self) -> None:
+        engine = self._engine
+        if engine is None or self._timer is None or not self._timer.isActive():
+            return
+        try:
+            engine.step()
+        except Exception as exc:  # the loop must survive; the trader sees the error in the log
+            log.exception("engine step failed")
+            self._events.append(LogEvent(logging.ERROR, f"engine step failed: {exc!r}", self._clock()))
+        self._flush_events()
+        self._maybe_emit_view(engine)
+
+    def _flush_events(self) -> None:
+        events, self._events[:] = list(self._events), []
+        for event in events:
+            self.engineEvent.emit(event)
+        self._dirty = self._dirty or bool(events)
+
+    def _maybe_emit_view(self, engine: LiveEngine) -> None:
+        mono = time.monotonic()
+        since = mono - self._last_view
+        if not (self._dirty and since >= VIEW_MIN_INTERVAL_S) and since < VIEW_MAX_INTERVAL_S:
+            return
+        snapshot = engine.snapshot()
+        now = self._clock()
+        if mono - self._last_health >= HEALTH_INTERVAL_S:
+            self._health, self._last_health = compute_health(snapshot, self._settings.shared_dir, now), mono
+        try:
+            view = build_view(snapshot, self._settings.shared_dir, now, self._health)
+        except Exception:
+            log.exception("cannot build the live view")
+            return
+        self._dirty, self._last_view = False, mono
+        self.viewReady.emit(view)
