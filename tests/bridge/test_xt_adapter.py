@@ -19,7 +19,7 @@ from windows_bridge.broker import (
 )
 from windows_bridge.xt_adapter import STATUS_MAP, map_status
 
-from .xtfake_helpers import ACCOUNT, CODE, FakeMonotonic, collect, make_broker, make_terminal
+from .xtfake_helpers import ACCOUNT, CODE, FakeMonotonic, collect, make_broker, make_terminal, wait_for
 
 
 def final_order(events):
@@ -72,8 +72,7 @@ def test_connect_subscribes_and_reports_account_status(terminal):
     assert not broker.connected
     assert broker.connect()
     assert broker.connected and broker.session_id
-    collect(broker, lambda ev: broker.account_status != "", timeout=0.5)
-    assert broker.account_status == "ok"
+    assert wait_for(lambda: broker.account_status == "ok")
     broker.close()
 
 

@@ -82,3 +82,13 @@ def write_bars_csv(path: Path, days: int = 3, start: str = "2024-01-02") -> Path
     frame = pd.DataFrame(rows, columns=["datetime", "open", "high", "low", "close", "volume"])
     frame.to_csv(path, index=False)
     return path
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 2.0) -> bool:
+    """Poll ``condition`` until it holds or ``timeout`` passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.005)
+    return condition()
