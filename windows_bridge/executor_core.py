@@ -110,7 +110,9 @@ class OrderExecutor:
         self.stop = stop or threading.Event()
         self.last_signal_id = ""
         self.last_status = ""
-        self.session_check = not settings.simulate or settings.session_check_in_simulate
+        # rehearsals (simulate mode, or the fake broker replaying history) run at any hour
+        rehearsal = settings.simulate or settings.broker == "fake"
+        self.session_check = not rehearsal or settings.session_check_in_simulate
         self._tracker = (
             OrderTracker(
                 broker, timeout_s=settings.order_timeout_s, cancel_wait_s=cancel_wait_s, stop=self.stop
@@ -138,7 +140,9 @@ class OrderExecutor:
         if self.settings.simulate:
             log.info("[SIMULATE] 模拟模式：不连接券商 simulate mode: the broker is never called")
         if not self.session_check:
-            log.info("交易时段检查已关闭（模拟模式） trading-session check is OFF (simulate mode)")
+            log.info(
+                "交易时段检查已关闭（模拟/演练） trading-session check is OFF (simulate mode / fake broker)"
+            )
         log.info(
             "HMAC 校验%s signal HMAC %s",
             "开启" if self.hmac_key else "关闭",

@@ -42,13 +42,13 @@ class Clock:
 def make_settings(tmp_path: Path, *, simulate: bool = False, **over: Any) -> Settings:
     shared = tmp_path / "shared"
     state = tmp_path / "state"
-    shared.mkdir(exist_ok=True)
-    state.mkdir(exist_ok=True)
+    shared.mkdir(parents=True, exist_ok=True)
+    state.mkdir(parents=True, exist_ok=True)
     risk = over.pop("risk", RiskLimits())
     return Settings(
         shared_dir=shared,
         state_dir=state,
-        broker="fake",
+        broker=over.pop("broker", "fake"),
         simulate=simulate,
         order_timeout_s=over.pop("order_timeout_s", 0.5),
         risk=risk,

@@ -130,6 +130,20 @@ def test_simulate_mode_session_check_configurable(tmp_path: Path) -> None:
     assert read_result(settings).reason_code == "outside_session"
 
 
+def test_session_check_is_on_for_the_real_broker_only(tmp_path: Path) -> None:
+    lunch = T0.replace(hour=12)
+    real = make_settings(tmp_path / "real", broker="xtquant")
+    fake = make_settings(tmp_path / "fake", broker="fake")
+    for settings in (real, fake):
+        write_quote(settings, time=lunch)
+        write_signal(settings, make_signal(timestamp=lunch))
+        broker = make_broker(settings, Clock(lunch))
+        broker.on_quote(CODE, 1.0, time=lunch)
+        make_executor(settings, broker, Clock(lunch)).poll_once()
+    assert read_result(real).reason_code == "outside_session"
+    assert read_result(fake).status is ResultStatus.FILLED
+
+
 # ------------------------------------------------------------------ live mode with the simulated broker
 
 
