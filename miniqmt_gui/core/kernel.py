@@ -171,6 +171,16 @@ def _floating_pnl(price: float, book: np.ndarray, n_lots: int) -> float:
 
 
 @njit(cache=True)
+def _sync_prices(book: np.ndarray, lp: np.ndarray, x: np.ndarray) -> float:
+    """Copy the lots' buy prices into ``lp``; returns the lowest (inf without lots)."""
+    low = np.inf
+    for k in range(int(x[X_NLOTS])):
+        lp[k] = book[B_PRICE, k]
+        low = min(low, lp[k])
+    return low
+
+
+@njit(cache=True)
 def _day_end(eq: float, eq_prev: float, used: bool, s: np.ndarray) -> None:
     """Close a day: daily return of the Alpha equity, utilisation day count."""
     s[L.S_DAYS] += 1
@@ -208,6 +218,7 @@ def run_bars(open_: np.ndarray, close: np.ndarray, atr: np.ndarray, atr_avg: np.
     day_eq0 = start_eq
     cur_day = -1
     used_today = False
+    min_lp = np.inf
     for i in range(n):
         if day[i] != cur_day:
             if cur_day >= 0:
@@ -220,7 +231,7 @@ def run_bars(open_: np.ndarray, close: np.ndarray, atr: np.ndarray, atr_avg: np.
         if pend_sell > 0 or pend_buy > 0:
             _fill_next_open(open_[i], i, mask, pend_sell, pend_buy, pend_forced, book, x, s, rp,
                             record, rec_f, rec_i)
-            lp[:] = book[B_PRICE]
+            min_lp = _sync_prices(book, lp, x)
             pend_sell, pend_buy, pend_forced = 0, 0.0, False
         # --- one evaluation: same steps as rules.decide ---
         p = close[i]
@@ -230,10 +241,12 @@ def run_bars(open_: np.ndarray, close: np.ndarray, atr: np.ndarray, atr_avg: np.
         if rp.float_stop_on != 0.0:
             forced = float_stop(_floating_pnl(p, book, n_lots), n_lots, rp)
         n_sell = 0
-        for k in range(n_lots):
-            sell = forced or lot_sells(p, lp[k], tp_mult)
-            mask[k] = sell
-            n_sell += sell
+        # exact shortcut: if the cheapest lot does not sell, none does (x -> x * c is monotone)
+        if forced or (n_lots > 0 and lot_sells(p, min_lp, tp_mult)):
+            for k in range(n_lots):
+                sell = forced or lot_sells(p, lp[k], tp_mult)
+                mask[k] = sell
+                n_sell += sell
         remaining = n_lots - n_sell
         buy = 0.0
         if not forced and remaining < n_layers:
@@ -249,7 +262,7 @@ def run_bars(open_: np.ndarray, close: np.ndarray, atr: np.ndarray, atr_avg: np.
             if n_sell > 0:
                 _apply_sells(book, mask, p, i, False, forced, x, s, rp, record, rec_f, rec_i)
             _apply_buy(book, buy, p, i, x, s, rp, record, rec_f, rec_i)
-            lp[:] = book[B_PRICE]
+            min_lp = _sync_prices(book, lp, x)
         # --- curves and statistics ---
         alpha = x[X_CASH] + x[X_TOTAL_SHARES] * p
         if i == 0:

@@ -54,11 +54,17 @@ def _matrices(points: Sequence[StrategyParams]) -> tuple[np.ndarray, np.ndarray,
 
 def run_points(pb: PreparedBars, points: Sequence[StrategyParams], fill: str = "close") -> np.ndarray:
     """Summary rows for parameter sets sharing the same prepared bars (parallel over points)."""
+    import numba
+
     from miniqmt_gui.core.kernel import run_grid
 
     prms, caps, n_layers = _matrices(points)
-    return np.asarray(run_grid(pb.open, pb.close, pb.atr, pb.atr_avg, pb.slope, pb.rsi, pb.seconds, pb.day,
-                               prms, caps, n_layers, fill_code(fill)))
+    previous = numba.set_parallel_chunksize(1)  # dynamic scheduling: points differ in cost
+    try:
+        return np.asarray(run_grid(pb.open, pb.close, pb.atr, pb.atr_avg, pb.slope, pb.rsi, pb.seconds,
+                                   pb.day, prms, caps, n_layers, fill_code(fill)))
+    finally:
+        numba.set_parallel_chunksize(previous)
 
 
 def run_sweep(bars: pd.DataFrame, base: StrategyParams, grid: Mapping[str, Sequence[object]],
