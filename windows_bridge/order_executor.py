@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from windows_bridge.broker import Broker
+from windows_bridge.broker import Broker, BrokerError
 from windows_bridge.config import ConfigError, Settings, check_for, load_settings
 from windows_bridge.executor_core import OrderExecutor, RecoveryError
 from windows_bridge.executor_presence import (
@@ -145,7 +145,12 @@ def _start(settings: Settings, args: argparse.Namespace) -> int:
         log.info("执行器已启动 executor running on %s (state %s)", settings.shared_dir, settings.state_dir)
         run_loop(executor, presence, once=args.once)
         return EXIT_OK
-    except (JournalError, RecoveryError, ValueError) as exc:
+    except TrackingInterrupted:
+        log.warning(
+            "恢复期间收到退出信号，下次启动继续核对 stopped during recovery; resumed at the next start"
+        )
+        return EXIT_OK
+    except (JournalError, RecoveryError, BrokerError, ValueError) as exc:
         log.error("无法启动 cannot run: %s", exc)
         return EXIT_RECOVERY
     finally:
