@@ -9,7 +9,7 @@ import numpy as np
 
 from miniqmt_gui.core.backtest import run_prepared
 from miniqmt_gui.core.indicators import IndicatorSnapshot, indicators_from_bars, prepare
-from miniqmt_gui.core.live_api import GridState, apply_fill, evaluate_live, on_bar_closed
+from miniqmt_gui.core.live_api import GridState, LiveRules, Lot, evaluate_live
 from miniqmt_gui.core.params import StrategyParams
 from miniqmt_gui.core.rules import decide
 from miniqmt_gui.core.sample_data import make_sample_bars
@@ -55,43 +55,42 @@ def test_decide_replay_matches_backtest_trades() -> None:
     assert len(expected) > 20
 
 
+def _bought(state: GridState, layer: int, shares: int, price: float) -> GridState:
+    lot = Lot(layer, shares, price, shares * price, NOW)
+    return GridState(lots=(*state.lots, lot), anchor=price, bars_since_exit=state.bars_since_exit)
+
+
 def test_evaluate_live_buy_then_sell_as_one_signal() -> None:
-    p = StrategyParams()
+    rules = LiveRules(StrategyParams())
     state = GridState.start(1.0)
-    intent = evaluate_live(state, 0.99, IND, NOW, p)
+    intent = rules.evaluate(state, 0.99, IND, NOW)
     assert intent is not None and intent.side == "BUY" and intent.layer == 1 and intent.shares % 100 == 0
-    state = apply_fill(state, intent, intent.shares, 0.99, NOW, p)
-    assert state.anchor == 0.99 and state.hold_layers == 1
-    intent = evaluate_live(state, 0.98, IND, NOW, p)
-    assert intent is not None and intent.layer == 2
-    state = apply_fill(state, intent, intent.shares, 0.98, NOW, p)
-    sell = evaluate_live(state, 1.0, IND, NOW, p)
+    state = _bought(state, 1, intent.shares, 0.99)
+    intent = rules.evaluate(state, 0.98, IND, NOW)
+    assert intent is not None and intent.side == "BUY" and intent.layer == 2
+    state = _bought(state, 2, intent.shares, 0.98)
+    sell = rules.evaluate(state, 1.0, IND, NOW)
     assert sell is not None and sell.side == "SELL" and sell.layer == 2 and len(sell.lots) == 2
-    assert sell.shares == state.total_shares
-    state = apply_fill(state, sell, sell.shares, 1.0, NOW, p)
-    assert state.hold_layers == 0 and state.anchor == 1.0 and state.bars_since_exit == 0
+    assert sell.shares == state.total_shares and sell.price == 1.0
+
+
+def test_only_lots_at_target_sell() -> None:
+    rules = LiveRules(StrategyParams())
+    state = _bought(_bought(GridState.start(1.0), 1, 20000, 0.99), 2, 20000, 0.97)
+    sell = rules.evaluate(state, 0.98, IND, NOW)  # 0.97 × 1.007 ≤ 0.98 < 0.99 × 1.007
+    assert sell is not None and [lot.layer for lot in sell.lots] == [2] and sell.shares == 20000
 
 
 def test_live_cooldown_clock_counts_bars() -> None:
     p = StrategyParams()
-    state = GridState(lots=(), anchor=1.0, bars_since_exit=0)
-    for _ in range(14):
-        state = on_bar_closed(state)
-    assert evaluate_live(state, 0.98, IND, NOW, p) is None  # 14 < 15 bars
-    state = on_bar_closed(state)
-    assert evaluate_live(state, 0.98, IND, NOW, p) is not None
+    assert evaluate_live(GridState((), 1.0, 14), 0.98, IND, NOW, p) is None  # 14 < 15 bars
+    assert evaluate_live(GridState((), 1.0, 15), 0.98, IND, NOW, p) is not None
+    assert evaluate_live(GridState((), 1.0, -1), 0.98, IND, NOW, p) is not None  # no exit yet
 
 
-def test_partial_sell_keeps_rest_in_lot() -> None:
-    p = StrategyParams()
-    state = GridState.start(1.0)
-    buy = evaluate_live(state, 0.99, IND, NOW, p)
-    assert buy is not None
-    state = apply_fill(state, buy, 20000, 0.99, NOW, p)
-    sell = evaluate_live(state, 1.0, IND, NOW, p)
-    assert sell is not None
-    state = apply_fill(state, sell, 5000, 1.0, NOW, p)
-    assert state.total_shares == 15000 and state.anchor == 0.99
+def test_limit_price_on_tick() -> None:
+    intent = evaluate_live(GridState.start(1.0), 0.98765, IND, NOW, StrategyParams())
+    assert intent is not None and intent.price == 0.988
 
 
 def test_not_ready_indicators_give_no_intent() -> None:

@@ -1,12 +1,12 @@
 """The real :class:`~.strategy_port.Decider`: the strategy core's rules, unchanged, for one fresh price.
 
 Indicators come from :func:`miniqmt_gui.core.indicators.indicators_from_bars` on the bridge's
-completed 1-minute bars; the evaluation is :func:`miniqmt_gui.core.rules.decide` — the very function
-the backtester's rules are made of. This module only translates: the book's lots become the arrays
-``decide`` takes, and its answer becomes an :class:`~.strategy_port.Intent`. Live, one evaluation
-emits at most one signal: when lots qualify for a sale the SELL goes first (all qualifying lots in
-one signal, named after the highest layer sold); a buy in the same evaluation is decided again on the
-next quote, after the sale's result is in.
+completed 1-minute bars; the evaluation is :class:`miniqmt_gui.core.live_api.LiveRules`, which calls
+:func:`miniqmt_gui.core.rules.decide` — the very function the backtester's rules are made of. This
+module only translates: the book becomes a ``GridState`` and the answer an
+:class:`~.strategy_port.Intent`. Live, one evaluation emits at most one signal: when lots qualify
+for a sale the SELL goes first (all qualifying lots in one signal, named after the highest layer
+sold); a buy in the same evaluation is decided again on the next quote, after the sale's result is in.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import pandas as pd
 
 from miniqmt_gui.core.indicators import IndicatorSnapshot, indicators_from_bars
 from miniqmt_gui.core.live.strategy_port import Intent, Snapshot
+from miniqmt_gui.core.live_api import GridState, LiveRules, Lot
 from miniqmt_gui.core.params import StrategyParams
-from miniqmt_gui.core.rules import decide
 from windows_bridge.market import as_shanghai
 from windows_bridge.protocol import Bar, BookLot, DashboardState
 
@@ -37,19 +37,13 @@ def bars_frame(bars: Sequence[Bar]) -> pd.DataFrame:
     )
 
 
-def _seconds_of_day(moment: datetime) -> int:
-    local = as_shanghai(moment)
-    return local.hour * 3600 + local.minute * 60 + local.second
-
-
 class CoreDecider:
     """Adapter from the engine's seam to the strategy core (see the module docstring)."""
 
     def __init__(self, params: StrategyParams | None = None) -> None:
         """Use ``params`` (default preset when ``None``)."""
         self.params = params or StrategyParams()
-        self._rp = self.params.rule_params()
-        self._caps = np.ascontiguousarray(self.params.layer_capitals(), dtype=np.float64)
+        self._rules = LiveRules(self.params)
 
     def with_params(self, params: StrategyParams) -> CoreDecider:
         """A decider with other parameters."""
@@ -68,25 +62,20 @@ class CoreDecider:
     def decide(self, book: DashboardState, price: float, snapshot: Snapshot, now: datetime) -> Intent | None:
         """One evaluation of the core's rules at ``price``."""
         ind = snapshot.core
-        if not isinstance(ind, IndicatorSnapshot) or not snapshot.ready or book.last_buy_price <= 0:
+        if not isinstance(ind, IndicatorSnapshot) or not snapshot.ready:
             return None
         lots = sorted(book.positions, key=lambda lot: lot.layer)
-        lot_price = np.array([lot.buy_price for lot in lots], dtype=np.float64)
-        lot_shares = np.array([lot.shares for lot in lots], dtype=np.float64)
-        mask = np.zeros(len(lots), dtype=np.bool_)
-        n_sell, buy, forced = decide(
-            float(price), ind.atr, ind.atr_avg, ind.slope, ind.rsi, _seconds_of_day(now),
-            float(book.last_buy_price), int(book.bars_since_exit), lot_price, lot_shares, self._caps,
-            self._rp, mask,
+        state = GridState(
+            lots=tuple(Lot(lot.layer, lot.shares, lot.buy_price, lot.cost, lot.time) for lot in lots),
+            anchor=float(book.last_buy_price), bars_since_exit=int(book.bars_since_exit),
         )
-        if n_sell > 0:
-            sold = tuple(lot.layer for lot, hit in zip(lots, mask, strict=True) if hit)
-            shares = sum(lot.shares for lot in lots if lot.layer in sold)
-            rule = "float_loss_stop" if forced else "take_profit"
-            return Intent("SELL", max(sold), shares, float(price), sold, rule)
-        if buy > 0:
-            return Intent("BUY", self._free_layer(lots), int(buy), float(price), (), "grid_buy")
-        return None
+        intent = self._rules.evaluate(state, float(price), ind, now)
+        if intent is None:
+            return None
+        if intent.side == "SELL":
+            sold = tuple(lot.layer for lot in intent.lots)
+            return Intent("SELL", intent.layer, intent.shares, intent.price, sold, intent.reason)
+        return Intent("BUY", self._free_layer(lots), intent.shares, intent.price, (), intent.reason)
 
     @staticmethod
     def _free_layer(lots: Sequence[BookLot]) -> int:
