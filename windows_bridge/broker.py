@@ -10,6 +10,7 @@ answer — that is "failed", never "empty".
 
 from __future__ import annotations
 
+import queue
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -189,3 +190,13 @@ def find_order_by_remark(orders: list[BrokerOrder], remark: str) -> BrokerOrder 
     """The most recent order carrying ``remark`` (the executor's exactly-once key), if any."""
     matches = [o for o in orders if o.remark == remark]
     return max(matches, key=lambda o: o.order_id) if matches else None
+
+
+def get_event(events: queue.Queue[BrokerEvent], timeout: float) -> BrokerEvent | None:
+    """Take the next event from a broker's queue, waiting up to ``timeout`` seconds (0 = no wait)."""
+    try:
+        if timeout <= 0:
+            return events.get_nowait()
+        return events.get(timeout=timeout)
+    except queue.Empty:
+        return None

@@ -40,6 +40,7 @@ from windows_bridge.broker import (
     OrderStatus,
     Side,
     TradeEvent,
+    get_event,
 )
 from windows_bridge.market import LOT, FeeSchedule, as_shanghai, in_continuous_session, is_on_tick
 from windows_bridge.protocol import now_shanghai
@@ -382,12 +383,7 @@ class SimBroker:
 
     def next_event(self, timeout: float) -> BrokerEvent | None:
         """The next event, waiting up to ``timeout`` seconds (thread-safe)."""
-        try:
-            if timeout <= 0:
-                return self._events.get_nowait()
-            return self._events.get(timeout=timeout)
-        except queue.Empty:
-            return None
+        return get_event(self._events, timeout)
 
     def close(self) -> None:
         """Stop accepting orders and quotes; queries keep answering from the ledger."""

@@ -49,6 +49,7 @@ from windows_bridge.broker import (
     OrderStatus,
     Side,
     TradeEvent,
+    get_event,
 )
 from windows_bridge.market import SHANGHAI
 from windows_bridge.protocol import Bar
@@ -472,12 +473,7 @@ class XtBroker:
 
     def next_event(self, timeout: float) -> BrokerEvent | None:
         """The next pushed event, waiting up to ``timeout`` seconds."""
-        try:
-            if timeout <= 0:
-                return self._events.get_nowait()
-            return self._events.get(timeout=timeout)
-        except queue.Empty:
-            return None
+        return get_event(self._events, timeout)
 
     def close(self) -> None:
         """Stop the session."""

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from miniqmt_gui.core.live.offline_stages import StageClock
 from miniqmt_gui.core.live.strategy_port import Intent, Snapshot
 from windows_bridge.atomic_io import write_message
 from windows_bridge.market import SHANGHAI
@@ -27,22 +28,12 @@ CODE = "159201.SZ"
 T0 = datetime(2025, 3, 3, 10, 0, tzinfo=SHANGHAI)  # a Monday, inside the session
 
 
-class FakeClock:
-    """Wall clock and monotonic clock that only move when told."""
+class FakeClock(StageClock):
+    """Wall and monotonic clocks that only move when told (monotonic starts away from zero)."""
 
     def __init__(self, start: datetime = T0) -> None:
-        self.now = start
+        super().__init__(start)
         self.mono = 1000.0
-
-    def wall(self) -> datetime:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.mono
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-        self.mono += seconds
 
 
 def bars_until(end: datetime, n: int = 3, price: float = 1.0) -> list[Bar]:
