@@ -1,0 +1,7 @@
+"""``miniqmt demo``: the whole chain (bridge → executor → engine/app) on the embedded sample.
+
+Qt-free. :mod:`.layout` names the demo folder's paths, :mod:`.prepare` writes the replay CSV, the
+configs and the simulated account, :mod:`.supervisor` runs the processes, :mod:`.ledger_watch`
+records every broker order, :mod:`.summary` builds the JSON summary and :mod:`.engine_proc` is the
+headless engine process of a rehearsal.
+"""
