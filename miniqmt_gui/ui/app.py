@@ -21,18 +21,22 @@ from miniqmt_gui.ui.main_window import MainWindow
 from windows_bridge.protocol import now_shanghai
 
 ORG = APP = "miniqmt"
+#: how often a Python thread holding the GIL must offer it (default 5 ms). The GUI thread re-enters
+#: Python for every model/paint callback; a shorter interval bounds its wait behind the engine thread.
+GIL_SWITCH_INTERVAL_S = 0.001
 SETTINGS_INI = "gui_settings.ini"
 
 
 def create_application(lang: Lang = "zh") -> QApplication:
     """The QApplication (reused when one exists) with name, icon and the UI language installed."""
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setOrganizationName(ORG)
     app.setApplicationName(APP)
     app.setWindowIcon(app_icon())
     install_translator(app, lang)
-    pg.setConfigOptions(antialias=True, background="w", foreground="#333")
+    pg.setConfigOptions(antialias=False, background="w", foreground="#333")
     return app
 
 
@@ -46,7 +50,7 @@ def open_settings(work_dir: str | None = None) -> QSettings:
 def build_window(config: AppConfig, settings: QSettings, params: StrategyParams | None = None,
                  factory: EngineFactory | None = None, clock: Callable[[], datetime] = now_shanghai,
                  ) -> MainWindow:
-    """The main window with its (already started) engine thread."""
+    """The main window; call ``window.controller.start()`` once it is shown (start-up stays fast)."""
     problem = ""
     if params is None:
         params, problem = load_strategy_params()
@@ -54,5 +58,4 @@ def build_window(config: AppConfig, settings: QSettings, params: StrategyParams 
     window = MainWindow(controller, config, params, settings)
     if problem:
         window.live.log.add(window.tr("参数文件无效，已使用默认参数：") + problem)
-    controller.start()
     return window

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 STAGES = ("loading", "indicators", "simulating", "report", "done")
+#: curves are sent to the GUI decimated to about this many points (min and max per bucket)
+DISPLAY_POINTS = 1200
 
 
 @dataclass(frozen=True)
@@ -57,22 +59,54 @@ def epoch_seconds(index: Any) -> Any:
     return idx.as_unit("s").asi8.astype(np.int64)
 
 
+def decimate(values: Any, points: int = DISPLAY_POINTS) -> tuple[Any, Any]:
+    """``(x, y)`` with at most ~``points`` points keeping each bucket's min and max (peaks survive)."""
+    import numpy as np
+
+    y = np.asarray(values, dtype=np.float64)
+    n = len(y)
+    if n <= points:
+        return np.arange(n, dtype=np.float64), y
+    size = int(np.ceil(n / (points / 2)))
+    usable = n // size * size
+    blocks = y[:usable].reshape(-1, size)
+    starts = np.arange(0, usable, size)
+    lo = starts + blocks.argmin(axis=1)
+    hi = starts + blocks.argmax(axis=1)
+    idx = np.sort(np.concatenate([lo, hi, np.arange(usable, n)]))
+    return idx.astype(np.float64), y[idx]
+
+
+def equity_curves(close: Any, alpha: Any, base: float, flow: float) -> dict[str, Any]:
+    """Alpha, Beta, total (CNY) and the Alpha-curve drawdown in % per bar (SPEC §5 definitions)."""
+    import numpy as np
+
+    if len(close) == 0:
+        empty = np.zeros(0)
+        return {"alpha": empty, "beta": empty, "total": empty, "drawdown": empty}
+    beta = (close - close[0]) * base / close[0]
+    equity = base + flow + alpha - alpha[0]
+    drawdown = (equity / np.maximum.accumulate(equity) - 1.0) * 100.0
+    return {"alpha": alpha, "beta": beta, "total": alpha + beta, "drawdown": drawdown}
+
+
 def payload_of(result: Any, label: str) -> dict[str, Any]:
     """What the GUI needs from a :class:`BacktestResult`: metrics, curves and trades."""
     import numpy as np
 
     pb = result.bars
     trades = result.trades
+    close = np.asarray(pb.close, dtype=np.float64)
+    alpha = np.asarray(result.alpha_curve.to_numpy(), dtype=np.float64)
+    full = {"close": close, **equity_curves(close, alpha, float(result.params.base_capital),
+                                            float(result.params.flow_capital))}
+    curves = {name: decimate(values) for name, values in full.items()}
     return {
         "label": label,
         "fill": result.fill,
         "metrics": dict(result.metrics),
         "time_s": epoch_seconds(pb.index),
-        "close": np.asarray(pb.close, dtype=np.float64),
-        "alpha": np.asarray(result.alpha_curve.to_numpy(), dtype=np.float64),
-        "layers": np.asarray(result.layers.to_numpy(), dtype=np.int64),
-        "base_capital": float(result.params.base_capital),
-        "flow_capital": float(result.params.flow_capital),
+        "curves": curves,
         "trades": {
             "time_s": epoch_seconds(trades["time"]),
             "bar": trades["bar"].to_numpy(),

@@ -71,20 +71,22 @@ class MetricsPanel(QGroupBox):
         for key, label, _ in METRICS:
             value = QLabel("—")
             value.setObjectName(f"metric_{key}")
-            value.setStyleSheet("font-weight: bold;")
+            font = value.font()
+            font.setBold(True)
+            value.setFont(font)
             self.values[key] = value
             form.addRow(QCoreApplication.translate(CTX, label), value)
 
     def show_metrics(self, metrics: dict[str, Any]) -> None:
         """Fill in ``metrics`` (the CLI's ``--json`` keys)."""
         for key, _, fmt in METRICS:
-            label = self.values[key]
-            label.setText(metric_text(key, metrics, fmt))
+            self.values[key].setText(metric_text(key, metrics, fmt))
+        for key in SIGNED:
             value = metrics.get(key)
-            color = ""
-            if key in SIGNED and isinstance(value, float) and value != 0:
+            color = "#333333"
+            if isinstance(value, float) and value != 0:
                 color = "#d62828" if value > 0 else "#1b7f4b"
-            label.setStyleSheet(f"font-weight: bold; color: {color};" if color else "font-weight: bold;")
+            self.values[key].setStyleSheet(f"color: {color};")
 
     def clear(self) -> None:
         """Back to "—"."""

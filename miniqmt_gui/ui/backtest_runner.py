@@ -48,8 +48,9 @@ class BacktestRunner(QObject):
 
     def start(self, request: BacktestRequest) -> bool:
         """Launch ``request``; False when one is already running."""
-        if not self._done or self._proc is not None:
+        if not self._done:
             return False
+        self._discard_finished_child()
         receiver, sender = self._ctx.Pipe(duplex=False)
         proc = self._ctx.Process(target=run_job, args=(sender, request), daemon=True,
                                  name="miniqmt-backtest")
@@ -59,6 +60,20 @@ class BacktestRunner(QObject):
         self._timer.start()
         self.busyChanged.emit(True)
         return True
+
+    def _discard_finished_child(self) -> None:
+        """A child whose result already arrived but that has not exited yet: end it now."""
+        proc = self._proc
+        if proc is None:
+            return
+        if proc.is_alive():
+            proc.terminate()
+        proc.join(1.0)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(1.0)
+        proc.close()
+        self._proc = None
 
     def cancel(self) -> None:
         """Stop the running backtest; emits ``cancelled``."""
@@ -71,15 +86,7 @@ class BacktestRunner(QObject):
     def shutdown(self) -> None:
         """Stop everything now (window closing): terminate and join the child, stop the timer."""
         self._timer.stop()
-        if self._proc is not None:
-            if self._proc.is_alive():
-                self._proc.terminate()
-            self._proc.join(2.0)
-            if self._proc.is_alive():
-                self._proc.kill()
-                self._proc.join(1.0)
-            self._proc.close()
-            self._proc = None
+        self._discard_finished_child()
         self._close_conn()
         self._done = True
 

@@ -8,9 +8,10 @@ the metrics, the charts and the trades, and remembers the last choices in ``QSet
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -36,6 +37,7 @@ from miniqmt_gui.ui.params_dialog import ParamsDialog
 from miniqmt_gui.ui.table_models import SORT_ROLE
 
 SOURCE_SAMPLE, SOURCE_CSV = 0, 1
+STAGE_DELAY_MS = 25
 
 
 def param_changes(params: StrategyParams, preset: str) -> dict[str, Any]:
@@ -60,6 +62,11 @@ class BacktestView(QWidget):
         self._last_request: BacktestRequest | None = None
         self._exporting = False
         self._have_result = False
+        self._stages: list[Callable[[], None]] = []
+        self._stage_timer = QTimer(self)
+        self._stage_timer.setSingleShot(True)
+        self._stage_timer.setInterval(STAGE_DELAY_MS)
+        self._stage_timer.timeout.connect(self._next_stage)
         self.runner = BacktestRunner(self)
         self._build_controls()
         self._build_results()
@@ -124,6 +131,8 @@ class BacktestView(QWidget):
         self.trades_view.verticalHeader().setVisible(False)
         self.trades_view.setAlternatingRowColors(True)
         self.trades_view.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((130, 50, 40, 80, 70, 70, 90)):
+            self.trades_view.setColumnWidth(column, width)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -212,12 +221,13 @@ class BacktestView(QWidget):
 
     def _start(self, request: BacktestRequest, exporting: bool) -> None:
         if not self.runner.start(request):
-            self.status_label.setText(self.tr("上一次回测仍在结束中，请稍候"))
             return
         self._exporting = exporting
         if not exporting:
             self._last_request = request
             self._have_result = False
+            self._stage_timer.stop()
+            self._stages = []
             self.metrics.clear()
             self.charts.clear_result()
             self.trades.set_rows([])
@@ -258,10 +268,8 @@ class BacktestView(QWidget):
             return
         m = payload["metrics"]
         self._have_result = True
+        self.export_button.setEnabled(not self.runner.is_busy())
         self.metrics.show_metrics(m)
-        self.charts.show_result(payload)
-        self.trades.set_rows(trade_rows(payload["trades"]))
-        self.trades_view.resizeColumnsToContents()
         label = str(payload["label"])
         if label == "synthetic":
             label = self.tr("内置合成样本")
@@ -270,6 +278,17 @@ class BacktestView(QWidget):
             .replace("%2", f"{m.get('bars', 0):,}").replace("%3", str(m.get("trades", 0)))
         self.status_label.setText(text)
         self.message.emit(text)
+        # charts and table are drawn in separate event-loop turns, each painted before the next starts,
+        # so showing a result never blocks the GUI thread for long
+        self._stages = [lambda: self.charts.show_result(payload),
+                        lambda: self.trades.set_rows(trade_rows(payload["trades"]))]
+        self._stage_timer.start()
+
+    def _next_stage(self) -> None:
+        if self._stages:
+            self._stages.pop(0)()
+        if self._stages:
+            self._stage_timer.start()
 
     def _on_failed(self, error: str) -> None:
         self.progress.setValue(0)
@@ -281,5 +300,7 @@ class BacktestView(QWidget):
         self.status_label.setText(self.tr("回测已取消"))
 
     def shutdown(self) -> None:
-        """Stop any running backtest (window closing)."""
+        """Stop any running backtest and pending drawing (window closing)."""
+        self._stage_timer.stop()
+        self._stages = []
         self.runner.shutdown()

@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from miniqmt_gui.core.live.engine import LiveEngine
 from miniqmt_gui.core.live.events import EngineEvent, LogEvent, TradingState
 from miniqmt_gui.core.live.settings import EngineSettings
-from miniqmt_gui.ui.live_model import Health, build_view, check_shared_dir, compute_health
+from miniqmt_gui.ui.live_model import Health, build_view, check_shared_dir, compute_health, warm_up
 from windows_bridge.protocol import now_shanghai
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,11 @@ class EngineWorker(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(max(20, int(self._settings.poll_interval_s * 1000)))
         self._timer.timeout.connect(self._tick)
+        try:
+            took = warm_up(self._params, self._clock())
+            log.info("compiled rules loaded in %.0f ms", took * 1000)
+        except Exception:  # the engine reports real problems itself on its first step
+            log.exception("warm-up failed")
         self._build()
         self._timer.start()
 
@@ -116,9 +121,12 @@ class EngineWorker(QObject):
 
     @Slot(str, str)
     def write_text(self, path: str, content: str) -> None:
-        """Write ``content`` to ``path`` (UTF-8 with BOM so Excel shows Chinese); reports the outcome."""
+        """Write ``content`` to ``path`` (CSV with a BOM so Excel shows Chinese); reports the outcome."""
+        target = Path(path)
+        encoding = "utf-8-sig" if target.suffix.lower() == ".csv" else "utf-8"
         try:
-            Path(path).write_text(content, encoding="utf-8-sig")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding=encoding)
         except OSError as exc:
             self.fileWritten.emit(path, str(exc))
             return

@@ -146,3 +146,43 @@ def check_shared_dir(path: Path, now: datetime) -> SharedCheck:
         bridge_age_s=(now - bridge).total_seconds() if bridge else math.nan,
         executor_age_s=(now - executor).total_seconds() if executor else math.nan,
     )
+
+
+def _synthetic_bars(end: datetime, n: int = 200) -> list[Any]:
+    from datetime import timedelta
+
+    from windows_bridge.protocol import Bar
+
+    end = end.replace(second=0, microsecond=0)
+    bars = []
+    for k in range(n):
+        price = round(1.0 + 0.002 * math.sin(k / 5.0), 3)
+        bars.append(Bar(time=end - timedelta(minutes=n - k), open=price, close=price,
+                        high=price + 0.001, low=price - 0.001))
+    return bars
+
+
+def warm_up(params: Any, now: datetime) -> float:
+    """Load the compiled rules once, off the GUI thread; returns the seconds it took.
+
+    The first call of a numba function loads (or compiles) it while holding the GIL for a few hundred
+    ms. Doing that in the worker before the first quote keeps it out of the running strategy: the
+    GUI thread stalls once, right after the window appears, instead of at the first decision.
+    """
+    import time
+
+    from miniqmt_gui.core import rules
+    from miniqmt_gui.core.live.core_decider import make_core_decider
+    from windows_bridge.protocol import DashboardState
+
+    start = time.perf_counter()
+    decider = make_core_decider(params)
+    snap = decider.snapshot(_synthetic_bars(now))
+    book = DashboardState(code="159201.SZ", last_buy_price=snap.close or 1.0)
+    decider.decide(book, (snap.close or 1.0) * 0.97, snap, now)
+    rp = _rule_params(params)
+    if rp is not None:
+        _, tp_factor, _ = rules.trend_factors(0.0, rp)
+        rules.take_profit_multiple(tp_factor, rp)
+        rules.grid_step(0.001, 1.0, 1.0, 0, rp)
+    return time.perf_counter() - start
