@@ -18,7 +18,15 @@ from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
 from miniqmt_gui.ui.live_model import LiveView
-from miniqmt_gui.ui.plot_items import DOWN_COLOR, UP_COLOR, CandleItem, IndexTimeAxis, hline, trade_markers
+from miniqmt_gui.ui.plot_items import (
+    DOWN_COLOR,
+    UP_COLOR,
+    CandleItem,
+    IndexTimeAxis,
+    VolumeAxis,
+    hline,
+    trade_markers,
+)
 from windows_bridge.market import as_shanghai
 from windows_bridge.protocol import Bar
 
@@ -44,10 +52,12 @@ def todays_bars(history: list[Bar]) -> list[Bar]:
     return today if len(today) >= 2 else list(history)
 
 
-def _labelled(color: str, style: Qt.PenStyle, width: float = 1.0) -> pg.InfiniteLine:
+def _labelled(color: str, style: Qt.PenStyle, width: float = 1.0, position: float = 0.04,
+              ) -> pg.InfiniteLine:
+    """A horizontal level line with a small label at ``position`` (0 = left end, 1 = right end)."""
     line = hline(color, style, width)
-    line.label = pg.InfLineLabel(line, text="", position=0.04, anchors=[(0, 1), (0, 1)],
-                                 color=color)
+    anchor = (0, 1) if position < 0.5 else (1, 1)
+    line.label = pg.InfLineLabel(line, text="", position=position, anchors=[anchor, anchor], color=color)
     return line
 
 
@@ -61,7 +71,11 @@ class LiveChart(pg.GraphicsLayoutWidget):
         self.axis = IndexTimeAxis(intraday=True)
         self.price_plot = self.addPlot(row=0, col=0, axisItems={"bottom": self.axis})
         self.volume_axis = IndexTimeAxis(intraday=True)
-        self.volume_plot = self.addPlot(row=1, col=0, axisItems={"bottom": self.volume_axis})
+        self.volume_plot = self.addPlot(row=1, col=0, axisItems={"bottom": self.volume_axis,
+                                                                  "left": VolumeAxis()})
+        self.price_plot.getAxis("bottom").setStyle(showValues=False)  # the volume plot's axis shows times
+        for plot in (self.price_plot, self.volume_plot):
+            plot.getAxis("left").setWidth(58)
         self.volume_plot.setXLink(self.price_plot)
         self.volume_plot.setMaximumHeight(110)
         self.candles = CandleItem()
@@ -70,9 +84,10 @@ class LiveChart(pg.GraphicsLayoutWidget):
         self.volume_bars = pg.BarGraphItem(x=[], height=[], width=0.7, brushes=[])
         self.volume_plot.addItem(self.volume_bars)
         self.buy_lines = [_labelled("#f4a261", Qt.PenStyle.SolidLine) for _ in range(MAX_LAYERS)]
-        self.target_lines = [_labelled(UP_COLOR, Qt.PenStyle.DashLine) for _ in range(MAX_LAYERS)]
-        self.next_buy_line = _labelled("#1d70b8", Qt.PenStyle.DashLine, 1.5)
-        self.last_line = _labelled("#7b2cbf", Qt.PenStyle.DotLine)
+        dash = Qt.PenStyle.DashLine
+        self.target_lines = [_labelled(UP_COLOR, dash, position=0.97) for _ in range(MAX_LAYERS)]
+        self.next_buy_line = _labelled("#1d70b8", Qt.PenStyle.DashLine, 1.5, position=0.5)
+        self.last_line = _labelled("#7b2cbf", Qt.PenStyle.DotLine, position=0.75)
         for line in (*self.buy_lines, *self.target_lines, self.next_buy_line, self.last_line):
             self.price_plot.addItem(line, ignoreBounds=True)
         self.fill_buys, self.fill_sells = trade_markers()

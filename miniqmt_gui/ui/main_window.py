@@ -191,7 +191,10 @@ class MainWindow(QMainWindow):
         direction = r.direction or self._directions.get(r.signal_id, "")
         side = self.tr("买入") if direction == "BUY" else self.tr("卖出")
         if r.filled_shares > 0:
-            self.live.chart.add_fill(Fill(r.timestamp, r.avg_price, direction))
+            # mark it at the market's time (the quote's), not the executor's wall clock
+            view = self.controller.view
+            quote = view.snapshot.quote if view is not None else None
+            self.live.chart.add_fill(Fill(quote.time if quote else r.timestamp, r.avg_price, direction))
             text = f"{side} {r.filled_shares:,} @ {r.avg_price:.3f}  ({r.signal_id})"
             self.notifier.notify(self.tr("成交：") + side, text)
             self.notifier.speak(side)

@@ -52,6 +52,20 @@ class IndexTimeAxis(pg.AxisItem):
         return [self.label_for(v) for v in values]
 
 
+class VolumeAxis(pg.AxisItem):
+    """Left axis for volumes: 12.3万 / 1.2亿 instead of scientific notation."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        """A left axis."""
+        super().__init__(orientation="left", **kwargs)
+
+    def tickStrings(self, values: Sequence[float], scale: float, spacing: float) -> list[str]:
+        """pyqtgraph hook."""
+        from miniqmt_gui.ui.formatting import big_number
+
+        return [big_number(v) for v in values]
+
+
 class CandleItem(pg.GraphicsObject):
     """OHLC candles drawn into one cached picture; :meth:`set_bars` replaces the data."""
 
@@ -71,8 +85,12 @@ class CandleItem(pg.GraphicsObject):
             rising = c >= o
             painter.setPen(up_pen if rising else down_pen)
             painter.setBrush(up_brush if rising else down_brush)
-            painter.drawLine(QPointF(i, low), QPointF(i, h))
-            painter.drawRect(QRectF(i - 0.35, min(o, c), 0.7, max(abs(c - o), 1e-9)))
+            if h - low > 1e-9:  # a zero-length wick is drawn as a full-height bar by some paint engines
+                painter.drawLine(QPointF(i, low), QPointF(i, h))
+            if abs(c - o) < 1e-9:  # a doji: a flat body is a line (a zero-height rect draws badly)
+                painter.drawLine(QPointF(i - 0.35, o), QPointF(i + 0.35, o))
+            else:
+                painter.drawRect(QRectF(i - 0.35, min(o, c), 0.7, abs(c - o)))
         painter.end()
         if len(ohlc):
             arr = np.asarray(ohlc, dtype=float)
