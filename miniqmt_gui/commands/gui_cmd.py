@@ -57,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
     gc.freeze()  # start-up objects leave the collector's view: later full collections stay short
     window.live.log.add(window.tr("窗口已显示（%1 ms）").replace("%1", f"{first_show_ms:.0f}"))
     log.info("first window after %.0f ms", first_show_ms)
+    if args.screenshot:
+        print(f"first window shown {first_show_ms:.0f} ms after start-up of the gui command "
+              f"(epoch {time.time():.3f})", flush=True)
     if args.start:
         window.controller.command("start")
     if args.screenshot:

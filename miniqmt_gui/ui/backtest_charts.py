@@ -40,7 +40,7 @@ class BacktestCharts(pg.GraphicsLayoutWidget):
         self.setBackground("w")
         self.price_plot = _plot(self, 0, self.tr("价格与成交"))
         self.equity_plot = _plot(self, 1, self.tr("收益 (元)：Alpha / Beta / 合计"))
-        self.dd_plot = _plot(self, 2, self.tr("Alpha 回撤"))
+        self.dd_plot = _plot(self, 2, self.tr("Alpha 回撤 (%)"))
         for plot in (self.equity_plot, self.dd_plot):
             plot.setXLink(self.price_plot)
         self.ci.layout.setRowStretchFactor(0, 3)
@@ -50,7 +50,7 @@ class BacktestCharts(pg.GraphicsLayoutWidget):
         self.buys, self.sells = trade_markers()
         self.price_plot.addItem(self.buys)
         self.price_plot.addItem(self.sells)
-        self.equity_plot.addLegend(offset=(10, 5))
+        self.equity_plot.addLegend(offset=(10, 2), colCount=3)
         self.alpha_curve = _curve(self.equity_plot, "#e76f51", 1.5, name="Alpha")
         self.beta_curve = _curve(self.equity_plot, "#4a90d9", 1.2, name="Beta")
         self.total_curve = _curve(self.equity_plot, "#2b2d42", 1.5, name=self.tr("合计"))

@@ -43,7 +43,7 @@ METRICS: list[tuple[str, str, Callable[[Any], str]]] = [
     ("win_rate", QT_TRANSLATE_NOOP("BacktestPanels", "胜率"), _pct),
     ("fees_cny", QT_TRANSLATE_NOOP("BacktestPanels", "手续费 (元)"), _cny),
     ("bars", QT_TRANSLATE_NOOP("BacktestPanels", "K 线数"), _int),
-    ("elapsed_s", QT_TRANSLATE_NOOP("BacktestPanels", "回测耗时"), lambda v: f"{v * 1000:.0f} ms"),
+    ("elapsed_s", QT_TRANSLATE_NOOP("BacktestPanels", "回测耗时"), lambda v: f"{v * 1000:.1f} ms"),
 ]
 PAIRED = {"buys": "sells", "exhaust_cycles": "losing_cycles"}
 SIGNED = {"alpha_cny", "beta_cny", "total_cny"}
@@ -109,16 +109,19 @@ def _side_color(row: dict[str, Any]) -> str:
 
 def trades_model(parent: Any = None) -> RowsModel:
     """The backtest trades table model."""
-    t = QCoreApplication.translate
+    def t(text: str) -> str:
+        return QCoreApplication.translate("BacktestPanels", text)
+
     columns = [
-        Column("time_s", t("BacktestPanels", "时间"), _time_text),
-        Column("side", t("BacktestPanels", "方向"), _side_text, color=_side_color),
-        Column("layer", t("BacktestPanels", "层"), str, numeric=True),
-        Column("shares", t("BacktestPanels", "股数"), fmt_number(0), numeric=True),
-        Column("price", t("BacktestPanels", "价格"), fmt_number(3), numeric=True),
-        Column("fee", t("BacktestPanels", "手续费"), fmt_number(2), numeric=True),
-        Column("pnl", t("BacktestPanels", "盈亏 (元)"), fmt_number(2), numeric=True, color=pnl_color("pnl")),
-        Column("reason", t("BacktestPanels", "原因"), lambda v: reason_text(str(v))),
+        Column("time_s", t(QT_TRANSLATE_NOOP("BacktestPanels", "时间")), _time_text),
+        Column("side", t(QT_TRANSLATE_NOOP("BacktestPanels", "方向")), _side_text, color=_side_color),
+        Column("layer", t(QT_TRANSLATE_NOOP("BacktestPanels", "层")), str, numeric=True),
+        Column("shares", t(QT_TRANSLATE_NOOP("BacktestPanels", "股数")), fmt_number(0), numeric=True),
+        Column("price", t(QT_TRANSLATE_NOOP("BacktestPanels", "价格")), fmt_number(3), numeric=True),
+        Column("fee", t(QT_TRANSLATE_NOOP("BacktestPanels", "手续费")), fmt_number(2), numeric=True),
+        Column("pnl", t(QT_TRANSLATE_NOOP("BacktestPanels", "盈亏 (元)")), fmt_number(2), numeric=True,
+               color=pnl_color("pnl")),
+        Column("reason", t(QT_TRANSLATE_NOOP("BacktestPanels", "原因")), lambda v: reason_text(str(v))),
     ]
     return RowsModel(columns, parent)
 

@@ -143,6 +143,7 @@ class BacktestView(QWidget):
         right.addWidget(self.trades_view)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 1)
+        right.setSizes([600, 240])
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)

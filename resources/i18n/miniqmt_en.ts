@@ -14,8 +14,8 @@
     </message>
     <message>
         <location filename="../../miniqmt_gui/ui/backtest_charts.py" line="43" />
-        <source>Alpha 回撤</source>
-        <translation>Alpha drawdown</translation>
+        <source>Alpha 回撤 (%)</source>
+        <translation>Alpha drawdown (%)</translation>
     </message>
     <message>
         <location filename="../../miniqmt_gui/ui/backtest_charts.py" line="56" />
@@ -43,7 +43,7 @@
     <message>
         <location filename="../../miniqmt_gui/ui/backtest_panels.py" line="34" />
         <source>Beta 底仓盈亏 (元)</source>
-        <translation>Beta base position P&amp;L (CNY)</translation>
+        <translation>Beta base position P&amp;&amp;L (CNY)</translation>
     </message>
     <message>
         <location filename="../../miniqmt_gui/ui/backtest_panels.py" line="35" />
@@ -121,17 +121,57 @@
         <translation>Sell</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_panels.py" line="129" />
+        <location filename="../../miniqmt_gui/ui/backtest_panels.py" line="116" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/backtest_panels.py" line="117" />
+        <source>方向</source>
+        <translation>Side</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/backtest_panels.py" line="118" />
+        <source>层</source>
+        <translation>Layer</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/backtest_panels.py" line="119" />
+        <source>股数</source>
+        <translation>Shares</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/backtest_panels.py" line="120" />
+        <source>价格</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/backtest_panels.py" line="121" />
+        <source>手续费</source>
+        <translation>Fee</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/backtest_panels.py" line="122" />
+        <source>盈亏 (元)</source>
+        <translation>P&amp;L (CNY)</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/backtest_panels.py" line="124" />
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/backtest_panels.py" line="132" />
         <source>网格买入</source>
         <translation>grid buy</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_panels.py" line="130" />
+        <location filename="../../miniqmt_gui/ui/backtest_panels.py" line="133" />
         <source>止盈卖出</source>
         <translation>take-profit sell</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_panels.py" line="131" />
+        <location filename="../../miniqmt_gui/ui/backtest_panels.py" line="134" />
         <source>浮亏止损</source>
         <translation>Float-loss stop</translation>
     </message>
@@ -222,78 +262,78 @@
         <translation>Fill model</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="190" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="191" />
         <source>选择 K 线数据</source>
         <translation>Choose bar data</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="191" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="192" />
         <source>K 线 CSV (*.csv *.csv.gz);;所有文件 (*)</source>
         <translation>Bar CSV (*.csv *.csv.gz);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="217" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="218" />
         <source>请先选择 CSV 文件，或改用内置样本</source>
         <translation>Choose a CSV file first, or use the built-in sample</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="235" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="236" />
         <source>启动回测进程…</source>
         <translation>Starting the backtest process…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="240" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="241" />
         <source>报告保存到</source>
         <translation>Save the report in</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="256" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="257" />
         <source>读取数据</source>
         <translation>Reading data</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="256" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="257" />
         <source>计算指标</source>
         <translation>Computing indicators</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="257" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="258" />
         <source>逐根 K 线回测</source>
         <translation>Simulating bar by bar</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="257" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="258" />
         <source>生成报告</source>
         <translation>Writing the report</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="258" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="259" />
         <source>完成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="265" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="266" />
         <source>报告已导出到 %1</source>
         <translation>Report written: %1</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="275" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="276" />
         <source>内置合成样本</source>
         <translation>built-in synthetic sample</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="277" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="278" />
         <source>回测完成：%1，%2 根 K 线，%3 笔交易</source>
         <translation>Backtest done: %1, %2 bars, %3 trades</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="295" />
         <location filename="../../miniqmt_gui/ui/backtest_view.py" line="296" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="297" />
         <source>回测失败：</source>
         <translation>Backtest failed: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="300" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="301" />
         <source>回测已取消</source>
         <translation>Backtest cancelled</translation>
     </message>
@@ -437,33 +477,33 @@
         <translation>Layers (book)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/layer_panel.py" line="37" />
-        <location filename="../../miniqmt_gui/ui/layer_panel.py" line="58" />
+        <location filename="../../miniqmt_gui/ui/layer_panel.py" line="40" />
+        <location filename="../../miniqmt_gui/ui/layer_panel.py" line="61" />
         <source>券商持仓：等待行情</source>
         <translation>Broker position: waiting for quotes</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/layer_panel.py" line="56" />
+        <location filename="../../miniqmt_gui/ui/layer_panel.py" line="59" />
         <source>账本层仓 %1 股</source>
         <translation>book lots %1</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/layer_panel.py" line="62" />
+        <location filename="../../miniqmt_gui/ui/layer_panel.py" line="65" />
         <source>⚠ 券商持仓查询失败（不视为空仓）</source>
         <translation>⚠ broker position query failed (not treated as flat)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/layer_panel.py" line="66" />
+        <location filename="../../miniqmt_gui/ui/layer_panel.py" line="69" />
         <source>券商持仓 %1 股（可用 %2）</source>
         <translation>broker holds %1 (sellable %2)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/layer_panel.py" line="70" />
+        <location filename="../../miniqmt_gui/ui/layer_panel.py" line="73" />
         <source>不一致，暂停买入：</source>
         <translation>MISMATCH, buys paused: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/layer_panel.py" line="73" />
+        <location filename="../../miniqmt_gui/ui/layer_panel.py" line="76" />
         <source>一致</source>
         <translation>match</translation>
     </message>
@@ -471,52 +511,52 @@
 <context>
     <name>LiveChart</name>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="139" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="154" />
         <source>最新 </source>
         <translation>last </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="178" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="193" />
         <source>买入 </source>
         <translation>buy </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="180" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="195" />
         <source>止盈 </source>
         <translation>take-profit </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="186" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="201" />
         <source>下一买点 </source>
         <translation>next buy </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="238" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="253" />
         <source>开</source>
         <translation>O</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="238" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="253" />
         <source>高</source>
         <translation>H</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="239" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="254" />
         <source>低</source>
         <translation>L</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="239" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="254" />
         <source>收</source>
         <translation>C</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="240" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="255" />
         <source>量</source>
         <translation>Vol</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="240" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="255" />
         <source>光标</source>
         <translation>cursor</translation>
     </message>
@@ -584,7 +624,7 @@
     <message>
         <location filename="../../miniqmt_gui/ui/main_window.py" line="113" />
         <location filename="../../miniqmt_gui/ui/main_window.py" line="114" />
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="221" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="224" />
         <source>运行中不能切换模拟/实盘，请先停止</source>
         <translation>Cannot switch simulate/live while running: stop first</translation>
     </message>
@@ -619,60 +659,60 @@
         <translation>Sell</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="196" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="199" />
         <source>成交：</source>
         <translation>Filled: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="199" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="202" />
         <source>未成交：</source>
         <translation>Not filled: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="205" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="208" />
         <source>行情 %1 秒未更新</source>
         <translation>No new quote for %1 s</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="206" />
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="216" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="209" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="219" />
         <source>行情已过期，暂停发单</source>
         <translation>Quotes stale, no orders</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="213" />
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="228" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="216" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="231" />
         <source>模拟盘</source>
         <translation>SIMULATED</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="213" />
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="228" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="216" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="231" />
         <source>实盘</source>
         <translation>LIVE</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="223" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="226" />
         <source>引擎错误：</source>
         <translation>Engine error: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="224" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="227" />
         <source>引擎错误</source>
         <translation>Engine error</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="229" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="232" />
         <source>交易模式：</source>
         <translation>Trading mode: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="233" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="236" />
         <source>写入失败 %1：%2</source>
         <translation>Could not write %1: %2</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="236" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="239" />
         <source>已保存 </source>
         <translation>Saved </translation>
     </message>
@@ -680,102 +720,102 @@
 <context>
     <name>OrdersModel</name>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="38" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="39" />
         <source>已发送，等待结果</source>
         <translation>sent, waiting for result</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="38" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="39" />
         <source>全部成交</source>
         <translation>filled</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="39" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="40" />
         <source>部分成交</source>
         <translation>partially filled</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="39" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="40" />
         <source>拒绝</source>
         <translation>rejected</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="40" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="41" />
         <source>已撤单</source>
         <translation>cancelled</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="40" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="41" />
         <source>模拟成交</source>
         <translation>simulated</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="43" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="44" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="44" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="45" />
         <source>信号</source>
         <translation>Signal</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="45" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="46" />
         <source>方向</source>
         <translation>Side</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="47" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="48" />
         <source>层</source>
         <translation>Layer</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="48" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="49" />
         <source>委托价</source>
         <translation>Limit</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="49" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="50" />
         <source>委托股数</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="50" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="51" />
         <source>成交股数</source>
         <translation>Filled</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="51" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="52" />
         <source>成交均价</source>
         <translation>Avg price</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="52" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="53" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="54" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="55" />
         <source>说明</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="60" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="61" />
         <source>买入</source>
         <translation>Buy</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="60" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="61" />
         <source>卖出</source>
         <translation>Sell</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="68" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="69" />
         <source>恢复重发 </source>
         <translation>recovery re-send </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="83" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="84" />
         <source> [模拟]</source>
         <translation> [simulated]</translation>
     </message>
@@ -783,32 +823,32 @@
 <context>
     <name>OrdersPanel</name>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="142" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="144" />
         <source>筛选：信号、方向、说明…</source>
         <translation>Filter: signal, side, message…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="144" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="146" />
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="147" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="149" />
         <source>导出 CSV…</source>
         <translation>Export CSV…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="148" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="150" />
         <source>导出决策日志…</source>
         <translation>Export journal…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="172" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="174" />
         <source>导出委托记录</source>
         <translation>Export orders</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="177" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="179" />
         <source>导出决策日志</source>
         <translation>Export decision journal</translation>
     </message>
