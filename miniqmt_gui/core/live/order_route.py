@@ -8,6 +8,7 @@ signal file, the done marker and ``executed_signals.json``.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Protocol
 
@@ -25,6 +26,7 @@ from windows_bridge.protocol import (
 )
 from windows_bridge.signing import sign
 
+log = logging.getLogger(__name__)
 
 class OrderRoute(Protocol):
     """The engine's view of the executor."""
@@ -61,6 +63,7 @@ class SharedFolderRoute:
         """Route through ``shared_dir``; sign signals with ``hmac_key`` when given."""
         self.shared_dir = shared_dir
         self.hmac_key = hmac_key
+        self._bad_result = ""
 
     def send(self, signal: OrderSignal) -> None:
         """Write ``order_signal.json`` atomically (signed when a key is configured)."""
@@ -70,8 +73,16 @@ class SharedFolderRoute:
         write_message(self.shared_dir / SIGNAL_FILE, signal)
 
     def poll_result(self) -> OrderResult | None:
-        """Read ``order_result.json`` (the engine asks only while a signal is pending)."""
-        return read_message(self.shared_dir / RESULT_FILE, OrderResult).value
+        """Read ``order_result.json`` (the engine asks only while a signal is pending).
+
+        A file that fails validation is ignored (never applied) and logged once, with the reason.
+        """
+        read = read_message(self.shared_dir / RESULT_FILE, OrderResult)
+        bad = "" if read.value is not None or read.missing else read.error
+        if bad and bad != self._bad_result:
+            log.warning("ignoring invalid %s: %s", RESULT_FILE, bad)
+        self._bad_result = bad
+        return read.value
 
     def signal_waiting(self, signal_id: str) -> bool:
         """True when ``order_signal.json`` still holds ``signal_id``."""
