@@ -29,6 +29,7 @@ from pathlib import Path
 from miniqmt_gui.core.live.events import EngineEvent, ResultEvent, SignalEvent
 from miniqmt_gui.core.live.factory import build_engine
 from miniqmt_gui.core.live.settings import EngineSettings
+from miniqmt_gui.core.params import StrategyParams
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -39,6 +40,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--base-shares", type=int, default=None)
     p.add_argument("--silent-s", type=float, default=300.0)
     p.add_argument("--poll-s", type=float, default=0.15)
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a strategy parameter (tests make the grid trade faster)")
     return p.parse_args(argv)
 
 
@@ -78,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         silent_period_s=args.silent_s, base_shares=args.base_shares, poll_interval_s=args.poll_s,
     )
     args.work_dir.mkdir(parents=True, exist_ok=True)
-    engine = build_engine(settings)
+    overrides = dict(item.split("=", 1) for item in args.param)
+    engine = build_engine(settings, StrategyParams.model_validate(overrides) if overrides else None)
     engine.add_listener(_printer)
     engine.start()
     stop = threading.Event()

@@ -41,3 +41,5 @@ class DemoOptions:
     lead_s: float = 6.0
     max_orders_per_day: int = 100_000
     max_value_per_order: float = 300_000.0
+    #: strategy parameter overrides for the engine (``name=value``); empty = the default preset
+    params: tuple[str, ...] = ()

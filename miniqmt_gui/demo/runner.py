@@ -68,6 +68,7 @@ class ChainRun:
             "miniqmt_gui.demo.engine_proc", "--shared-dir", str(self.layout.shared),
             "--work-dir", str(self.layout.app_work), "--base-shares", str(self.base),
             "--silent-s", repr(o.silent_period_s), "--poll-s", repr(o.engine_poll_s),
+            *[arg for item in o.params for arg in ("--param", item)],
         )
 
     def app_argv(self) -> list[str]:
