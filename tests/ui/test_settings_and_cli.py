@@ -1,0 +1,55 @@
+"""Settings dialog (shared-folder check through the worker), persistence, and ``miniqmt gui --screenshot``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from miniqmt_gui.ui.settings_dialog import SettingsDialog
+
+
+def test_shared_folder_check_runs_on_the_worker(make_window, qtbot, feed, tmp_path: Path):
+    window = make_window()
+    feed.write()
+    dialog = SettingsDialog(window.config, window.controller.check_shared, first_run=True)
+    qtbot.addWidget(dialog)
+    window._settings_dialog = dialog
+    dialog.run_check()
+    qtbot.waitUntil(lambda: dialog.check_label.text().startswith("✓"), timeout=5000)
+    assert "行情端心跳" in dialog.check_label.text()
+    dialog.shared_edit.setText(str(tmp_path / "nowhere"))
+    dialog.run_check()
+    qtbot.waitUntil(lambda: dialog.check_label.text().startswith("✗"), timeout=5000)
+    window._settings_dialog = None
+
+
+def test_new_settings_rebuild_the_stopped_engine(make_window, qtbot):
+    window = make_window()
+    window.apply_config(replace(window.config, stale_after_s=42.0))
+    qtbot.waitUntil(lambda: window.controller.settings.stale_after_s == 42.0, timeout=5000)
+    assert window.qsettings.value("stale_after_s") in (42.0, "42.0")
+
+
+def test_geometry_and_tab_persist(make_window, qtbot):
+    window = make_window()
+    window.tabs.setCurrentIndex(1)
+    window.close()
+    assert window.qsettings.value("window/geometry") is not None
+    assert int(str(window.qsettings.value("window/tab"))) == 1
+
+
+def test_gui_command_writes_a_screenshot(tmp_path: Path):
+    png = tmp_path / "shot.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MINIQMT_CONFIG=str(tmp_path / "none.toml"))
+    done = subprocess.run(
+        [sys.executable, "-m", "miniqmt_gui", "gui", "--work-dir", str(tmp_path / "work"),
+         "--shared-dir", str(tmp_path / "shared"), "--lang", "en", "--screenshot", str(png),
+         "--after", "0.3"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert png.exists() and png.stat().st_size > 10_000
+    assert "first window shown" in done.stdout
