@@ -89,14 +89,22 @@ def run_loop(executor: OrderExecutor, presence: SharedPresence, *, once: bool) -
             handled = False
             executor.stop.wait(ERROR_BACKOFF_S)
         if time.monotonic() >= next_beat:
-            presence.beat(
-                now_shanghai(), last_signal_id=executor.last_signal_id, last_status=executor.last_status
-            )
+            _beat(executor, presence)
             next_beat = time.monotonic() + HEARTBEAT_INTERVAL_S
         if once:
             return
         if not handled:
             executor.stop.wait(executor.settings.poll_interval_s)
+
+
+def _beat(executor: OrderExecutor, presence: SharedPresence) -> None:
+    """Refresh the lock and heartbeat; a share that is gone for a while must not end the process."""
+    try:
+        presence.beat(
+            now_shanghai(), last_signal_id=executor.last_signal_id, last_status=executor.last_status
+        )
+    except OSError as exc:
+        log.warning("无法写心跳（共享文件夹不可用？） cannot write the heartbeat/lock, retrying: %s", exc)
 
 
 def _install_signal_handlers(stop: threading.Event) -> dict[int, Any]:
