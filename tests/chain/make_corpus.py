@@ -152,7 +152,8 @@ def write_corpus(root: Path = CORPUS) -> dict[str, int]:
     for kind in VALID:
         folder = root / kind
         folder.mkdir(parents=True)
-        cases = [(n, name, data) for n, (name, data) in enumerate(all_cases(kind)) if len(data) <= COMMIT_LIMIT]
+        numbered = enumerate(all_cases(kind))
+        cases = [(n, name, data) for n, (name, data) in numbered if len(data) <= COMMIT_LIMIT]
         for n, name, data in cases:
             (folder / f"{n:03d}_{name}.json").write_bytes(data)
         counts[kind] = len(cases)

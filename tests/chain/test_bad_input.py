@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from miniqmt_gui.core.live.order_route import SharedFolderRoute
 from miniqmt_gui.core.live.recovery import RecoveryAction, recovery_action
@@ -37,8 +39,10 @@ from windows_bridge.protocol import (
 from .support import T0, Executor, corpus_cases, engine_settings, engine_with_pending, make_signal
 
 KINDS = ("quotes", "results", "dashboard_state", "executed_signals", "done_markers", "signals")
-MODELS = {"quotes": SharedQuote, "results": OrderResult, "dashboard_state": DashboardState,
-          "executed_signals": ExecutedSignals, "done_markers": DoneMarker, "signals": OrderSignal}
+MODELS: dict[str, type[BaseModel]] = {
+    "quotes": SharedQuote, "results": OrderResult, "dashboard_state": DashboardState,
+    "executed_signals": ExecutedSignals, "done_markers": DoneMarker, "signals": OrderSignal,
+}
 
 
 def _valid(path: Path, kind: str) -> bool:
@@ -57,7 +61,7 @@ def test_readers_never_raise_and_give_a_reason(kind: str, tmp_path: Path) -> Non
     invalid = 0
     for name, data in corpus_cases(kind):
         path.write_bytes(data)
-        read = read_message(path, MODELS[kind])
+        read: Any = read_message(path, MODELS[kind])
         if read.value is None:
             invalid += 1
             assert read.error, name

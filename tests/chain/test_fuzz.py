@@ -12,6 +12,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from miniqmt_gui.core.live.state_store import load_state
 from windows_bridge.atomic_io import read_message
@@ -31,7 +32,9 @@ from windows_bridge.protocol import (
 from .make_corpus import VALID
 from .support import T0, Executor, engine_with_pending, make_signal
 
-MODELS = [SharedQuote, OrderResult, DashboardState, ExecutedSignals, DoneMarker, OrderSignal]
+MODELS: list[type[BaseModel]] = [
+    SharedQuote, OrderResult, DashboardState, ExecutedSignals, DoneMarker, OrderSignal,
+]
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
@@ -60,7 +63,7 @@ def test_random_bytes_never_raise(raw: bytes) -> None:
     path = _scratch() / "f.json"
     path.write_bytes(raw)
     for model in MODELS:
-        read = read_message(path, model)
+        read: Any = read_message(path, model)
         assert read.value is not None or read.error
     state = load_state(path, "159201.SZ", "live", T0).state
     assert state.hold_layers == len(state.positions)
