@@ -57,9 +57,15 @@ def test_windows_bridge_has_no_qt_and_no_app_imports() -> None:
     assert _violations(sources("windows_bridge"), (*QT_MODULES, "miniqmt_gui")) == []
 
 
-def test_core_has_no_qt_and_no_ui_imports() -> None:
-    assert sources("miniqmt_gui/core"), "core sources not found"
-    assert _violations(sources("miniqmt_gui/core"), (*QT_MODULES, "miniqmt_gui.ui")) == []
+@pytest.mark.parametrize("folder", ["miniqmt_gui/core", "miniqmt_gui/demo"])
+def test_core_and_demo_have_no_qt_and_no_ui_imports(folder: str) -> None:
+    assert sources(folder), f"{folder} sources not found"
+    assert _violations(sources(folder), (*QT_MODULES, "miniqmt_gui.ui")) == []
+
+
+def test_core_does_not_import_the_app_layers_above_it() -> None:
+    above = ("miniqmt_gui.demo", "miniqmt_gui.commands", "miniqmt_gui.cli")
+    assert _violations(sources("miniqmt_gui/core"), above) == []
 
 
 def test_commands_do_not_import_qt_at_module_level() -> None:
