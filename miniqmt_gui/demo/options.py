@@ -43,3 +43,5 @@ class DemoOptions:
     max_value_per_order: float = 300_000.0
     #: strategy parameter overrides for the engine (``name=value``); empty = the default preset
     params: tuple[str, ...] = ()
+    #: replay this bar CSV (same layout) instead of the embedded sample (benchmarks)
+    replay_source: str = ""

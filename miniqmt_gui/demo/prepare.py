@@ -78,7 +78,10 @@ def replay_frame(options: DemoOptions, today: date) -> pd.DataFrame:
 
 def write_replay_csv(layout: DemoLayout, options: DemoOptions) -> float:
     """Write the replay CSV; returns the close of the last history bar (the base position's price)."""
-    frame = replay_frame(options, as_shanghai(now_shanghai()).date())
+    if options.replay_source:
+        frame = pd.read_csv(options.replay_source)
+    else:
+        frame = replay_frame(options, as_shanghai(now_shanghai()).date())
     frame.to_csv(layout.replay_csv, index=False)
     return float(frame["close"].iloc[max(0, options.skip_bars - 1)])
 

@@ -1,0 +1,160 @@
+"""Live-path latency and idle CPU of the chain's processes (SPEC §6: p99 ≤ 250 ms, idle ≤ 1 %).
+
+Latency: the real processes (bridge replaying a zig-zag of flat one-minute bars through the xtquant
+fake, executor on the simulated broker, headless engine with a one-tick grid) run until ≥ N
+signals have been answered. For every signal: from the quote that triggered it being written (the
+bridge's ``heartbeat``, stamped at the start of its cycle, so slightly early) to the engine applying
+its result to the book (the decision journal's ``result`` line, written after the book is saved).
+
+Idle CPU: a second chain with production settings (bridge every 3 s, executor poll 0.1 s, engine
+poll 0.15 s) on a market that does not move; CPU time of each process over ``--idle-s`` seconds.
+
+    python benchmarks/latency.py [--signals 200] [--idle-s 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from miniqmt_gui.demo.bars import flat, write_bars, zigzag
+from miniqmt_gui.demo.layout import BRIDGE, ENGINE, EXECUTOR
+from miniqmt_gui.demo.options import DemoOptions
+from miniqmt_gui.demo.runner import ChainRun
+from miniqmt_gui.demo.summary import executor_outcomes, read_jsonl
+from miniqmt_gui.demo.torture import FAST_GRID
+from windows_bridge.atomic_io import read_message
+from windows_bridge.protocol import QUOTE_FILE, SharedQuote
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+class QuoteTimes(threading.Thread):
+    """Records each quote's ``seq`` → ``heartbeat`` (the file is rewritten, so it must be watched)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(daemon=True)
+        self.path, self.stop = path, threading.Event()
+        self.times: dict[int, float] = {}
+        self._stamp: tuple[int, int] | None = None
+
+    def run(self) -> None:
+        while not self.stop.wait(0.003):
+            try:
+                st = self.path.stat()
+            except OSError:
+                continue
+            if (st.st_mtime_ns, st.st_size) == self._stamp:
+                continue
+            self._stamp = (st.st_mtime_ns, st.st_size)
+            quote = read_message(self.path, SharedQuote).value
+            if quote is not None:
+                self.times.setdefault(quote.seq, quote.heartbeat.timestamp())
+
+
+def _answered(chain: ChainRun) -> int:
+    return sum(1 for e in read_jsonl(chain.layout.decisions) if e.get("event") == "result")
+
+
+def latencies(chain: ChainRun, quote_times: dict[int, float]) -> tuple[list[float], dict[str, int]]:
+    """Milliseconds from the triggering quote to the applied result, per signal; statuses counted."""
+    sent: dict[str, int] = {}
+    out: list[float] = []
+    statuses: dict[str, int] = {}
+    for entry in read_jsonl(chain.layout.decisions):
+        sid = str(entry.get("signal_id") or "")
+        if entry.get("event") == "signal":
+            sent[sid] = int(entry["seq"])
+        elif entry.get("event") == "result" and sid in sent and sent[sid] in quote_times:
+            applied = datetime.fromisoformat(entry["time"]).timestamp()
+            out.append((applied - quote_times[sent[sid]]) * 1000)
+            statuses[entry["status"]] = statuses.get(entry["status"], 0) + 1
+    return out, statuses
+
+
+def measure_latency(root: Path, signals: int, limit_s: float) -> dict[str, Any]:
+    """Run the fast chain until ``signals`` results were applied; percentiles in ms."""
+    bars = write_bars(root / "zigzag.csv", zigzag(days=4))
+    options = DemoOptions(speed=120.0, interval_s=0.1, fill_ratio=1.0, order_timeout_s=2.0,
+                          silent_period_s=0.5, engine_poll_s=0.02, executor_poll_s=0.02, lead_s=3.0,
+                          params=FAST_GRID, replay_source=str(bars))
+    chain = ChainRun(root / "latency", options)
+    chain.start()
+    watch = QuoteTimes(chain.layout.shared / QUOTE_FILE)
+    watch.start()
+    end = time.monotonic() + limit_s
+    while _answered(chain) < signals and time.monotonic() < end and chain.supervisor.check() is None:
+        time.sleep(0.5)
+    watch.stop.set()
+    chain.drain(10)
+    chain.stop()
+    ms, statuses = latencies(chain, watch.times)
+    arr = np.array(ms)
+    return {
+        "signals_measured": len(ms), "statuses": statuses,
+        "p50_ms": round(float(np.percentile(arr, 50)), 1), "p95_ms": round(float(np.percentile(arr, 95)), 1),
+        "p99_ms": round(float(np.percentile(arr, 99)), 1), "max_ms": round(float(arr.max()), 1),
+        "duplicates": len(chain.record().duplicates()),
+        "refusal_reasons": _reasons(chain),
+    }
+
+
+def _reasons(chain: ChainRun) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for result in executor_outcomes(chain.layout).values():
+        code = str(result.get("reason_code") or "")
+        if code:
+            found[code] = found.get(code, 0) + 1
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def measure_idle(root: Path, seconds: float) -> dict[str, float]:
+    """CPU % of each process on a motionless market with production poll intervals."""
+    bars = write_bars(root / "flat.csv", flat(days=2))
+    options = DemoOptions(speed=60.0, interval_s=3.0, executor_poll_s=0.1, engine_poll_s=0.15, lead_s=1.0,
+                          replay_source=str(bars))
+    chain = ChainRun(root / "idle", options)
+    chain.start()
+    try:
+        time.sleep(5)  # start-up work done
+        pids = {role: chain.supervisor.get(role).pid for role in (BRIDGE, EXECUTOR, ENGINE)}
+        before = {role: cpu_seconds(pid) for role, pid in pids.items()}
+        start = time.monotonic()
+        time.sleep(seconds)
+        wall = time.monotonic() - start
+        return {role: round(100 * (cpu_seconds(pid) - before[role]) / wall, 2) for role, pid in pids.items()}
+    finally:
+        chain.stop()
+
+
+def main() -> None:
+    """Print both measurements as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--signals", type=int, default=200)
+    parser.add_argument("--idle-s", type=float, default=20.0)
+    parser.add_argument("--limit-s", type=float, default=600.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="miniqmt-latency-") as tmp:
+        root = Path(tmp)
+        result = {"latency": measure_latency(root, args.signals, args.limit_s),
+                  "idle_cpu_percent": measure_idle(root, args.idle_s)}
+    print(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()
