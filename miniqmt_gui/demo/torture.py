@@ -80,15 +80,15 @@ def _kill_cycle(chain: ChainRun, rng: random.Random, report: TortureReport) -> N
 
 
 def torture(root: Path, cycles: int, *, seed: int = 7, min_wait_s: float = 0.2, max_wait_s: float = 2.0,
-            options: DemoOptions = TORTURE_OPTIONS) -> TortureReport:
-    """Run ``cycles`` kill cycles on a fresh chain in ``root``; see the module docstring."""
+            options: DemoOptions = TORTURE_OPTIONS, min_kills: int = 0) -> TortureReport:
+    """Run ``cycles`` kill cycles (more until ``min_kills`` kills) on a fresh chain in ``root``."""
     rng = random.Random(seed)
     report = TortureReport()
     started = time.monotonic()
     chain = ChainRun(root, options)
     chain.start()
     try:
-        for _ in range(cycles):
+        while report.cycles < cycles or sum(report.kills.values()) < min_kills:
             deadline = time.monotonic() + rng.uniform(min_wait_s, max_wait_s)
             while time.monotonic() < deadline:
                 _restart_dead(chain, report)
