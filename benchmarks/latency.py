@@ -6,6 +6,10 @@ signals have been answered. For every signal: from the quote that triggered it b
 bridge's ``heartbeat``, stamped at the start of its cycle, so slightly early) to the engine applying
 its result to the book (the decision journal's ``result`` line, written after the book is saved).
 
+The account starts with a large base position so that T+1 never refuses the many same-day sells
+(with the demo's 300,000 CNY base, a day of round trips exhausts the sellable shares and the rest
+are refused ``insufficient_volume`` — correct, but not what this measures).
+
 Idle CPU: a second chain with production settings (bridge every 3 s, executor poll 0.1 s, engine
 poll 0.15 s) on a market that does not move; CPU time of each process over ``--idle-s`` seconds.
 
@@ -65,10 +69,13 @@ def _answered(chain: ChainRun) -> int:
     return sum(1 for e in read_jsonl(chain.layout.decisions) if e.get("event") == "result")
 
 
-def latencies(chain: ChainRun, quote_times: dict[int, float]) -> tuple[list[float], dict[str, int]]:
+Sample = tuple[float, str]  # (milliseconds, result status)
+
+
+def latencies(chain: ChainRun, quote_times: dict[int, float]) -> tuple[list[Sample], dict[str, int]]:
     """Milliseconds from the triggering quote to the applied result, per signal; statuses counted."""
     sent: dict[str, int] = {}
-    out: list[float] = []
+    out: list[Sample] = []
     statuses: dict[str, int] = {}
     for entry in read_jsonl(chain.layout.decisions):
         sid = str(entry.get("signal_id") or "")
@@ -76,7 +83,7 @@ def latencies(chain: ChainRun, quote_times: dict[int, float]) -> tuple[list[floa
             sent[sid] = int(entry["seq"])
         elif entry.get("event") == "result" and sid in sent and sent[sid] in quote_times:
             applied = datetime.fromisoformat(entry["time"]).timestamp()
-            out.append((applied - quote_times[sent[sid]]) * 1000)
+            out.append(((applied - quote_times[sent[sid]]) * 1000, str(entry["status"])))
             statuses[entry["status"]] = statuses.get(entry["status"], 0) + 1
     return out, statuses
 
@@ -86,7 +93,7 @@ def measure_latency(root: Path, signals: int, limit_s: float) -> dict[str, Any]:
     bars = write_bars(root / "zigzag.csv", zigzag(days=4))
     options = DemoOptions(speed=120.0, interval_s=0.1, fill_ratio=1.0, order_timeout_s=2.0,
                           silent_period_s=0.5, engine_poll_s=0.02, executor_poll_s=0.02, lead_s=3.0,
-                          params=FAST_GRID, replay_source=str(bars))
+                          params=FAST_GRID, replay_source=str(bars), base_value=20_000_000.0)
     chain = ChainRun(root / "latency", options)
     chain.start()
     watch = QuoteTimes(chain.layout.shared / QUOTE_FILE)
@@ -98,11 +105,13 @@ def measure_latency(root: Path, signals: int, limit_s: float) -> dict[str, Any]:
     chain.drain(10)
     chain.stop()
     ms, statuses = latencies(chain, watch.times)
-    arr = np.array(ms)
+    arr = np.array([m for m, _ in ms])
+    filled = np.array([m for m, status in ms if status == "filled"] or [np.nan])
     return {
         "signals_measured": len(ms), "statuses": statuses,
         "p50_ms": round(float(np.percentile(arr, 50)), 1), "p95_ms": round(float(np.percentile(arr, 95)), 1),
         "p99_ms": round(float(np.percentile(arr, 99)), 1), "max_ms": round(float(arr.max()), 1),
+        "filled_p50_p95_p99_ms": [round(float(np.percentile(filled, q)), 1) for q in (50, 95, 99)],
         "duplicates": len(chain.record().duplicates()),
         "refusal_reasons": _reasons(chain),
     }
