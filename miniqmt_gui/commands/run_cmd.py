@@ -1,4 +1,10 @@
-"""``miniqmt run --headless``: the live engine without a window (servers, scripts, rehearsals)."""
+"""``miniqmt run --headless``: the live engine without a window (servers, scripts, rehearsals).
+
+Ctrl+C / SIGTERM stop it cleanly. For offline rehearsals (the demo, crash tests) ``--rehearsal``
+evaluates outside the real trading session (replayed quotes carry their own times), and
+``--drain-file`` names a file whose appearance stops new signals while a pending result is still
+applied, so a supervisor can end a run with no order in flight.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,10 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from miniqmt_gui.core.live.events import EngineEvent, SignalEvent, StatusEvent
+from miniqmt_gui.core.live.events import EngineEvent, ResultEvent, SignalEvent, StatusEvent
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,6 +28,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--paper", action="store_true",
                         help="paper mode: fill in-process against live quotes, separate book")
     parser.add_argument("--sell-only", action="store_true", help="start in sell-only (reducing) mode")
+    rehearsal = parser.add_argument_group("offline rehearsals")
+    rehearsal.add_argument("--rehearsal", action="store_true",
+                           help="evaluate outside trading hours too (replayed quotes)")
+    rehearsal.add_argument("--base-shares", type=int,
+                           help="the base position in shares (broker = base + lots)")
+    rehearsal.add_argument("--silent-s", type=float, help="silent period after a rejection (default 300 s)")
+    rehearsal.add_argument("--poll-s", type=float, help="poll interval (default 0.15 s)")
+    rehearsal.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                           help="override a strategy parameter (repeatable)")
+    rehearsal.add_argument("--drain-file", type=Path,
+                           help="when this file appears: no new signals; the pending result is still applied")
 
 
 def _printer(event: EngineEvent) -> None:
@@ -28,16 +46,40 @@ def _printer(event: EngineEvent) -> None:
         print(f"[status] {event.status.headline}", flush=True)
     elif isinstance(event, SignalEvent):
         s = event.signal
-        print(f"[signal] {s.signal_id} {s.direction} {s.shares} @ {s.price}", flush=True)
+        again = " (re-emitted)" if event.reemitted else ""
+        print(f"[signal] {s.signal_id} {s.direction} {s.shares} @ {s.price}{again}", flush=True)
+    elif isinstance(event, ResultEvent):
+        r = event.result
+        print(f"[result] {r.signal_id} {r.status.value} {r.filled_shares}/{r.requested_shares} "
+              f"@ {r.avg_price} → {event.outcome}", flush=True)
 
 
-def _wait_for_signals(stop: threading.Event) -> None:
+def _stop_on_signals(stop: threading.Event) -> None:
     def _stop(signum: int, _frame: object) -> None:
         stop.set()
 
     signal.signal(signal.SIGINT, _stop)
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, _stop)
+
+
+def _watch_drain(drain: Path, stop: threading.Event, on_drain: Callable[[], None]) -> None:
+    while not stop.wait(0.1):
+        if drain.exists():
+            on_drain()
+            print("[drain] no new signals from now on", flush=True)
+            return
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
+    changes: dict[str, object] = {}
+    if args.rehearsal:
+        changes["session_only"] = False
+    for name, field in (("base_shares", "base_shares"), ("silent_s", "silent_period_s"),
+                        ("poll_s", "poll_interval_s")):
+        if getattr(args, name) is not None:
+            changes[field] = getattr(args, name)
+    return changes
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,27 +89,34 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from miniqmt_gui.core.live.factory import build_engine
     from miniqmt_gui.core.live.settings import resolve_settings
+    from miniqmt_gui.core.params import StrategyParams
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = resolve_settings(work_dir=args.work_dir, shared_dir=args.shared_dir, paper=args.paper)
-    except ValueError as exc:
+        settings = type(settings).model_validate({**settings.model_dump(), **_overrides(args)})
+        params = StrategyParams().updated(dict(i.split("=", 1) for i in args.set)) if args.set else None
+    except ValueError as exc:  # ParamError and pydantic's ValidationError included
         print(f"miniqmt run: {exc}", file=sys.stderr)
         return 2
     settings.shared_dir.mkdir(parents=True, exist_ok=True)
-    engine = build_engine(settings)
+    settings.work_dir.mkdir(parents=True, exist_ok=True)
+    engine = build_engine(settings, params)
     engine.add_listener(_printer)
     if args.sell_only:
         engine.sell_only()
     else:
         engine.start()
-    print(f"[run] shared={settings.shared_dir} work={settings.work_dir} "
+    print(f"[engine] running: shared={settings.shared_dir} work={settings.work_dir} "
           f"{'paper' if settings.paper else 'live'} book={settings.state_path}", flush=True)
     if args.once:
         engine.step()
         print(f"[status] {engine.status.headline}; layers={engine.book.hold_layers}", flush=True)
         return 0
     stop = threading.Event()
-    _wait_for_signals(stop)
+    _stop_on_signals(stop)
+    if args.drain_file is not None:
+        threading.Thread(target=_watch_drain, args=(args.drain_file, stop, engine.stop), daemon=True).start()
     engine.run_forever(stop)
+    print("[engine] stopped", flush=True)
     return 0

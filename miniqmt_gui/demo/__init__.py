@@ -2,6 +2,6 @@
 
 Qt-free. :mod:`.layout` names the demo folder's paths, :mod:`.prepare` writes the replay CSV, the
 configs and the simulated account, :mod:`.supervisor` runs the processes, :mod:`.ledger_watch`
-records every broker order, :mod:`.summary` builds the JSON summary and :mod:`.engine_proc` is the
-headless engine process of a rehearsal.
+records every broker order and :mod:`.summary` builds the JSON summary. The engine runs as
+``miniqmt run --headless --rehearsal`` (or the app as ``miniqmt gui --rehearsal``).
 """

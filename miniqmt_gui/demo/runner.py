@@ -62,13 +62,14 @@ class ChainRun:
         return python_module("windows_bridge.order_executor", "--config", str(self.layout.config(EXECUTOR)))
 
     def engine_argv(self) -> list[str]:
-        """The headless engine (see :mod:`.engine_proc`)."""
+        """The headless engine in rehearsal mode (``miniqmt run --headless --rehearsal``)."""
         o = self.options
         return python_module(
-            "miniqmt_gui.demo.engine_proc", "--shared-dir", str(self.layout.shared),
+            "miniqmt_gui", "run", "--headless", "--rehearsal", "--shared-dir", str(self.layout.shared),
             "--work-dir", str(self.layout.app_work), "--base-shares", str(self.base),
             "--silent-s", repr(o.silent_period_s), "--poll-s", repr(o.engine_poll_s),
-            *[arg for item in o.params for arg in ("--param", item)],
+            "--drain-file", str(self.layout.drain_file),
+            *[arg for item in o.params for arg in ("--set", item)],
         )
 
     def app_argv(self) -> list[str]:
