@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     import os
 
-    from miniqmt_gui.ui.app import build_window, create_application, open_settings
+    from miniqmt_gui.ui.app import build_window, close_on_signals, create_application, open_settings
     from miniqmt_gui.ui.app_config import load_config
     from miniqmt_gui.ui.screenshot import schedule_screenshot
 
@@ -68,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(0, lambda: window.edit_settings(first_run=True))
+    wake = close_on_signals(window)
     code = app.exec()
+    wake.stop()
     window.shutdown()
     return int(code)

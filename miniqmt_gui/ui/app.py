@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from miniqmt_gui.core.params import StrategyParams
@@ -59,3 +60,23 @@ def build_window(config: AppConfig, settings: QSettings, params: StrategyParams 
     if problem:
         window.live.log.add(window.tr("参数文件无效，已使用默认参数：") + problem)
     return window
+
+
+def close_on_signals(window: MainWindow) -> QTimer:
+    """Ctrl+C / SIGTERM close the window the normal way (engine stopped, thread joined).
+
+    Python runs signal handlers only between bytecodes, and Qt's event loop is C++: a slow timer
+    gives the interpreter a chance to notice the signal. The caller keeps the returned timer alive.
+    """
+
+    def _close(_signum: int, _frame: object) -> None:
+        QTimer.singleShot(0, window.close)
+
+    signal.signal(signal.SIGINT, _close)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _close)
+    wake = QTimer(window)
+    wake.setInterval(250)
+    wake.timeout.connect(lambda: None)
+    wake.start()
+    return wake

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from miniqmt_gui.core.live.events import TradingState
 from miniqmt_gui.core.live.settings import EngineSettings
@@ -60,7 +60,8 @@ class LiveController(QObject):
         self._worker.fileWritten.connect(self.fileWritten)
         self._check.connect(self._worker.check_shared)
         self._worker.sharedChecked.connect(self.sharedChecked)
-        self._worker.finished.connect(self._thread.quit)
+        # direct: the GUI thread is blocked in wait() during shutdown, and QThread.quit is thread-safe
+        self._worker.finished.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
         self._worker.viewReady.connect(self._on_view)
         self._worker.engineEvent.connect(self.eventReceived)
         self._worker.failed.connect(self.failed)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from miniqmt_gui.ui.settings_dialog import SettingsDialog
 
@@ -53,3 +57,30 @@ def test_gui_command_writes_a_screenshot(tmp_path: Path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert png.exists() and png.stat().st_size > 10_000
     assert "first window shown" in done.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_gui_command_closes_cleanly_on_ctrl_c_and_sigterm(tmp_path: Path, signum: int):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MINIQMT_CONFIG=str(tmp_path / "none.toml"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "miniqmt_gui", "gui", "--work-dir", str(tmp_path / "work"),
+         "--shared-dir", str(tmp_path / "shared")],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        ledger = tmp_path / "work" / "paper_ledger.json"  # the engine thread built its engine
+        while not ledger.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert ledger.exists()
+        time.sleep(0.5)
+        sent = time.monotonic()
+        proc.send_signal(signum)
+        code = proc.wait(timeout=20)
+        took = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert code == 0, proc.stdout.read()[-2000:] if proc.stdout else ""
+    assert took < 8  # the window closes at once; the engine thread is joined without waiting out a timeout
