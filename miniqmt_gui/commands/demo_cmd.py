@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import tempfile
@@ -63,10 +64,22 @@ def _say(text: str) -> None:
     print(f"[demo] {text}", file=sys.stderr, flush=True)
 
 
+def display_available(env: dict[str, str] | None = None, platform: str = sys.platform) -> bool:
+    """Whether a window can open: always on macOS/Windows; on Linux with X11, Wayland or a Qt platform."""
+    env = dict(os.environ) if env is None else env
+    if not platform.startswith("linux"):
+        return True
+    return any(env.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the demo; see the module docstring for what happens and the exit codes."""
     from miniqmt_gui.demo.options import DemoOptions
     from miniqmt_gui.demo.runner import ChainRun, StartError
+
+    if not args.headless and not display_available():
+        _say("no display found (no DISPLAY / WAYLAND_DISPLAY): running headless instead of opening the app")
+        args.headless = True
 
     try:
         folder = _demo_folder(args)
