@@ -158,15 +158,9 @@ class XtQuantTrader:
     ) -> int:
         """Place an order synchronously: the order id (> 0), or -1 when it could not be sent."""
         self._guard("order_stock")
-        request = {
-            "stock_code": stock_code,
-            "order_type": order_type,
-            "order_volume": order_volume,
-            "price_type": price_type,
-            "price": price,
-            "strategy_name": strategy_name,
-            "order_remark": order_remark,
-        }
+        request = _order_request(
+            stock_code, order_type, order_volume, price_type, price, strategy_name, order_remark
+        )
         return self._place(account, request, next(self._seq))
 
     def order_stock_async(
@@ -181,15 +175,9 @@ class XtQuantTrader:
         order_remark: str = "",
     ) -> int:
         """Place an order; returns the request seq (the id comes in ``on_order_stock_async_response``)."""
-        request = {
-            "stock_code": stock_code,
-            "order_type": order_type,
-            "order_volume": order_volume,
-            "price_type": price_type,
-            "price": price,
-            "strategy_name": strategy_name,
-            "order_remark": order_remark,
-        }
+        request = _order_request(
+            stock_code, order_type, order_volume, price_type, price, strategy_name, order_remark
+        )
         seq = next(self._seq)
         order_id = self._place(account, request, seq)
         response = xttype.XtOrderResponse(
@@ -314,3 +302,15 @@ class XtQuantTrader:
     def wait_callbacks(self, timeout: float = 5.0) -> bool:
         """Test helper: block until every queued push ran."""
         return self._dispatcher.wait_idle(timeout)
+
+
+def _order_request(
+    stock_code: str, order_type: int, order_volume: int, price_type: int, price: float,
+    strategy_name: str, order_remark: str,
+) -> dict[str, Any]:
+    """The fields of an ``order_stock`` call, as the fake's matching step takes them."""
+    return {
+        "stock_code": stock_code, "order_type": order_type, "order_volume": order_volume,
+        "price_type": price_type, "price": price, "strategy_name": strategy_name,
+        "order_remark": order_remark,
+    }
