@@ -21,12 +21,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.pandas_baseline import baseline_backtest
-from miniqmt_gui.core.backtest import simulate, warm_up
-from miniqmt_gui.core.data_io import load_bars
-from miniqmt_gui.core.indicators import compute_indicators, prepare
-from miniqmt_gui.core.params import StrategyParams
-from miniqmt_gui.core.sample_data import make_sample_bars
-from miniqmt_gui.core.sweep import run_points, warm_up_grid
+from miniqmt_gui.backtest.data import load_bars
+from miniqmt_gui.backtest.run import simulate, warm_up
+from miniqmt_gui.backtest.sample import make_sample_bars
+from miniqmt_gui.backtest.sweep import run_points, warm_up_grid
+from miniqmt_gui.strategy.indicators import compute_indicators, prepare
+from miniqmt_gui.strategy.params import StrategyParams
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 DEFAULT_DATA = Path(os.environ.get("MINIQMT_SHARED_DATA", SHARED))

@@ -30,14 +30,15 @@ from typing import Any
 
 import numpy as np
 
-from miniqmt_gui.demo.bars import flat, write_bars, zigzag
-from miniqmt_gui.demo.layout import BRIDGE, ENGINE, EXECUTOR
-from miniqmt_gui.demo.options import DemoOptions
-from miniqmt_gui.demo.runner import ChainRun
-from miniqmt_gui.demo.summary import executor_outcomes, read_jsonl
-from miniqmt_gui.demo.torture import FAST_GRID
-from windows_bridge.atomic_io import read_message
-from windows_bridge.protocol import QUOTE_FILE, SharedQuote
+from miniqmt_gui.rehearsal.demo.bars import flat, write_bars, zigzag
+from miniqmt_gui.rehearsal.demo.layout import BRIDGE, ENGINE, EXECUTOR
+from miniqmt_gui.rehearsal.demo.options import DemoOptions
+from miniqmt_gui.rehearsal.demo.runner import ChainRun
+from miniqmt_gui.rehearsal.demo.summary import executor_outcomes, read_jsonl
+from miniqmt_gui.rehearsal.demo.torture import FAST_GRID
+from windows_bridge.contract.atomic_io import read_message
+from windows_bridge.contract.files import QUOTE_FILE
+from windows_bridge.contract.messages import SharedQuote
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 

@@ -2,7 +2,7 @@
 
     python benchmarks/torture.py [--kills 500] [--seed 7]
 
-Runs :func:`miniqmt_gui.demo.torture.torture` (real processes: bridge, executor, engine) until at
+Runs :func:`miniqmt_gui.rehearsal.demo.torture.torture` (real processes: bridge, executor, engine) until at
 least ``--kills`` kills were made (a cycle kills the executor, the engine or both), then prints kills,
 cycles, signals, broker orders, duplicates (broker orders per ``signal_id`` above one), lost signals
 and whether the book equals the broker. Exit code 0 only when duplicates = lost = 0 and book = broker.
@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from miniqmt_gui.demo.torture import torture
+from miniqmt_gui.rehearsal.demo.torture import torture
 
 
 def main() -> int:

@@ -1,5 +1,8 @@
-"""miniqmt desktop app: Qt-free core (strategy, backtest, live engine) plus the PySide6 UI."""
+"""miniqmt desktop side: strategy, backtester, live engine, rehearsals, UI and the ``miniqmt`` command.
 
-from windows_bridge._version import __version__
+Owns the Mac/Linux side of the product; its sub-packages list what each may import
+(``tests/test_import_contract.py`` enforces it). The package itself imports only the version."""
+
+from windows_bridge.contract.version import __version__
 
 __all__ = ["__version__"]

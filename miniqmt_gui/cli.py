@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from windows_bridge._version import __version__
+from windows_bridge.contract.version import __version__
 
 # name -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {

@@ -1,5 +1,5 @@
 """Frozen entry point of ``miniqmt-bridge`` (Windows, console, no Qt)."""
 
-from windows_bridge.bridge_producer import main
+from windows_bridge.bridge.main import main
 
 raise SystemExit(main())

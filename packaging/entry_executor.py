@@ -1,5 +1,5 @@
 """Frozen entry point of ``miniqmt-executor`` (Windows, console, no Qt)."""
 
-from windows_bridge.order_executor import main
+from windows_bridge.executor.main import main
 
 raise SystemExit(main())

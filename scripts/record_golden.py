@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from miniqmt_gui.core.backtest import run_backtest
-from miniqmt_gui.core.params import StrategyParams, save_params
-from miniqmt_gui.core.sample_data import DEFAULT_DAYS, DEFAULT_SEED, SAMPLE_LABEL, make_sample_bars
+from miniqmt_gui.backtest.run import run_backtest
+from miniqmt_gui.backtest.sample import DEFAULT_DAYS, DEFAULT_SEED, SAMPLE_LABEL, make_sample_bars
+from miniqmt_gui.strategy.params import StrategyParams, save_params
 
 GOLDEN_KEYS = (
     "trades", "buys", "sells", "alpha_cny", "beta_cny", "total_cny", "max_drawdown",

@@ -1,9 +1,8 @@
-"""Headless Windows-side processes of miniqmt and the shared-folder protocol they serve.
+"""Headless Windows-side processes of miniqmt and the shared-folder contract they serve.
 
-Nothing in this package imports Qt or the desktop app; ``xtquant`` is imported lazily by
-``windows_bridge.xt_adapter`` only.
-"""
+Owns the contract, the executor, the bridge and the brokers. Imports neither Qt nor ``miniqmt_gui``;
+the Windows-only ``xtquant.xttrader``/``xtdata`` are imported in ``brokers/xtquant/loader.py`` only."""
 
-from windows_bridge._version import __version__
+from windows_bridge.contract.version import __version__
 
 __all__ = ["__version__"]

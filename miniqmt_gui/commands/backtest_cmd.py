@@ -53,7 +53,7 @@ def _progress(enabled: bool) -> Any:
 
 
 def _params(args: argparse.Namespace) -> tuple[Any, str]:
-    from miniqmt_gui.core.params import DEFAULT_PRESET, get_preset, load_params
+    from miniqmt_gui.strategy.params import DEFAULT_PRESET, get_preset, load_params
 
     if args.params:
         params, name = load_params(args.params), str(args.params)
@@ -71,10 +71,10 @@ def _params(args: argparse.Namespace) -> tuple[Any, str]:
 
 def _bars(args: argparse.Namespace, quiet: bool) -> tuple[pd.DataFrame, str]:
     if args.data:
-        from miniqmt_gui.core.data_io import load_bars
+        from miniqmt_gui.backtest.data import load_bars
 
         return load_bars(args.data), str(args.data)
-    from miniqmt_gui.core.sample_data import SAMPLE_LABEL, make_sample_bars
+    from miniqmt_gui.backtest.sample import SAMPLE_LABEL, make_sample_bars
 
     if not quiet:
         print(f"no --data given: using the {SAMPLE_LABEL}", file=sys.stderr)
@@ -95,13 +95,13 @@ def _print_metrics(m: dict[str, Any], meta: dict[str, Any]) -> None:
 
 
 def _run_single(args: argparse.Namespace, bars: pd.DataFrame, params: Any, meta: dict[str, Any]) -> int:
-    from miniqmt_gui.core.backtest import run_backtest
+    from miniqmt_gui.backtest.run import run_backtest
 
     result = run_backtest(bars, params, args.fill)
     m = result.metrics
     out = {k: m[k] for k in RESULT_KEYS if k in m} | meta
     if args.report:
-        from miniqmt_gui.core.report import write_report
+        from miniqmt_gui.backtest.report import write_report
 
         paths = write_report(result, args.report, meta)
         out["report"] = str(paths["report.html"])
@@ -115,7 +115,7 @@ def _run_single(args: argparse.Namespace, bars: pd.DataFrame, params: Any, meta:
 
 
 def _run_sweep(args: argparse.Namespace, bars: pd.DataFrame, params: Any, meta: dict[str, Any]) -> int:
-    from miniqmt_gui.core.sweep import parse_sweep, run_sweep
+    from miniqmt_gui.backtest.sweep import parse_sweep, run_sweep
 
     grid = parse_sweep(args.sweep)
     start = time.perf_counter()
@@ -139,13 +139,13 @@ def _run_sweep(args: argparse.Namespace, bars: pd.DataFrame, params: Any, meta: 
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit code (2 for bad input or parameters)."""
-    from miniqmt_gui.core.data_io import DataError
-    from miniqmt_gui.core.params import ParamError
+    from miniqmt_gui.backtest.data import DataError
+    from miniqmt_gui.strategy.params import ParamError
 
     try:
         params, preset = _params(args)
         if args.sweep:
-            from miniqmt_gui.core.sweep import parse_sweep
+            from miniqmt_gui.backtest.sweep import parse_sweep
 
             parse_sweep(args.sweep)  # fail on a bad spec before loading data
         bars, source = _bars(args, args.json)

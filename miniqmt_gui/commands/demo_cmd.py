@@ -25,7 +25,12 @@ DEFAULT_MINUTES = 2.0
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``miniqmt demo``."""
-    from miniqmt_gui.demo.options import DEFAULT_FILL_RATIO, DEFAULT_INTERVAL_S, DEFAULT_SPEED, DemoOptions
+    from miniqmt_gui.rehearsal.demo.options import (
+        DEFAULT_FILL_RATIO,
+        DEFAULT_INTERVAL_S,
+        DEFAULT_SPEED,
+        DemoOptions,
+    )
 
     parser.add_argument("--headless", action="store_true", help="run the engine without a window")
     parser.add_argument("--minutes", type=float, default=None,
@@ -74,8 +79,8 @@ def display_available(env: dict[str, str] | None = None, platform: str = sys.pla
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo; see the module docstring for what happens and the exit codes."""
-    from miniqmt_gui.demo.options import DemoOptions
-    from miniqmt_gui.demo.runner import ChainRun, StartError
+    from miniqmt_gui.rehearsal.demo.options import DemoOptions
+    from miniqmt_gui.rehearsal.demo.runner import ChainRun, StartError
 
     if not args.headless and not display_available():
         _say("no display found (no DISPLAY / WAYLAND_DISPLAY): running headless instead of opening the app")

@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run every stage; exit 0 only when all items pass."""
-    from miniqmt_gui.core.live.offline_stages import run_stages
+    from miniqmt_gui.rehearsal.offline_stages import run_stages
 
     logging.basicConfig(level=logging.ERROR, format="    %(levelname)s %(message)s")
     explicit = args.work_dir or (Path(os.environ["DASHBOARD_WORK_DIR"])

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from miniqmt_gui.core.live.events import EngineEvent, ResultEvent, SignalEvent, StatusEvent
+from miniqmt_gui.live.events import EngineEvent, ResultEvent, SignalEvent, StatusEvent
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -87,9 +87,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.headless:
         print("miniqmt run: the GUI is `miniqmt gui`; use `miniqmt run --headless` for the engine alone")
         return 2
-    from miniqmt_gui.core.live.factory import build_engine
-    from miniqmt_gui.core.live.settings import resolve_settings
-    from miniqmt_gui.core.params import StrategyParams
+    from miniqmt_gui.live.factory import build_engine
+    from miniqmt_gui.live.settings import resolve_settings
+    from miniqmt_gui.strategy.params import StrategyParams
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:

@@ -7,7 +7,7 @@ import json
 import os
 from dataclasses import asdict
 
-from miniqmt_gui.core.selfcheck import format_report, run_checks
+from miniqmt_gui.rehearsal.selfcheck import format_report, run_checks
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

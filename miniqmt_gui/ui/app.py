@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
+import gc
+import logging
+import os
 import signal
 import sys
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -12,14 +17,17 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
-from miniqmt_gui.core.params import StrategyParams
-from miniqmt_gui.ui.app_config import AppConfig, load_strategy_params
+from miniqmt_gui.strategy.params import StrategyParams
+from miniqmt_gui.ui.app_config import AppConfig, load_config, load_strategy_params
 from miniqmt_gui.ui.engine_worker import EngineFactory
 from miniqmt_gui.ui.i18n import Lang, install_translator
 from miniqmt_gui.ui.icons import app_icon
 from miniqmt_gui.ui.live_controller import LiveController
 from miniqmt_gui.ui.main_window import MainWindow
-from windows_bridge.protocol import now_shanghai
+from miniqmt_gui.ui.screenshot import schedule_screenshot
+from windows_bridge.contract.market_hours import now_shanghai
+
+log = logging.getLogger(__name__)
 
 ORG = APP = "miniqmt"
 #: how often a Python thread holding the GIL must offer it (default 5 ms). The GUI thread re-enters
@@ -80,3 +88,42 @@ def close_on_signals(window: MainWindow) -> QTimer:
     wake.timeout.connect(lambda: None)
     wake.start()
     return wake
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Open the window; with ``--screenshot`` render it after ``--after`` seconds and exit."""
+    started = time.perf_counter()
+
+    work_dir = args.work_dir or os.environ.get("DASHBOARD_WORK_DIR")
+    settings = open_settings(work_dir)
+    config = load_config(settings, args.shared_dir, work_dir, args.lang)
+    if args.simulate is not None:
+        config.paper = args.simulate
+    if args.rehearsal:
+        config.session_only = False
+    app = create_application("en" if config.lang == "en" else "zh")
+    window = build_window(config, settings)
+    if args.tab:
+        window.tabs.setCurrentIndex(1 if args.tab == "backtest" else 0)
+    window.show()
+    app.processEvents()  # paint it now: the engine thread starts after the first frame
+    first_show_ms = (time.perf_counter() - started) * 1000
+    window.controller.start()
+    gc.collect()
+    gc.freeze()  # start-up objects leave the collector's view: later full collections stay short
+    window.live.log.add(window.tr("窗口已显示（%1 ms）").replace("%1", f"{first_show_ms:.0f}"))
+    log.info("first window after %.0f ms", first_show_ms)
+    if args.screenshot:
+        print(f"first window shown {first_show_ms:.0f} ms after start-up of the gui command "
+              f"(epoch {time.time():.3f})", flush=True)
+    if args.start:
+        window.controller.command("start")
+    if args.screenshot:
+        schedule_screenshot(window, args.screenshot, args.after, backtest=args.tab == "backtest")
+    elif config.first_run:
+        QTimer.singleShot(0, lambda: window.edit_settings(first_run=True))
+    wake = close_on_signals(window)
+    code = app.exec()
+    wake.stop()
+    window.shutdown()
+    return int(code)

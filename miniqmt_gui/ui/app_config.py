@@ -16,9 +16,15 @@ from typing import Any
 import platformdirs
 from PySide6.QtCore import QSettings
 
-from miniqmt_gui.core.live.settings import EngineSettings, resolve_settings
-from miniqmt_gui.core.params import DEFAULT_PRESET, ParamError, StrategyParams, load_params, params_to_toml
-from windows_bridge.config import APP_NAME, config_dir, default_shared_dir
+from miniqmt_gui.live.settings import EngineSettings, resolve_settings
+from miniqmt_gui.strategy.params import (
+    DEFAULT_PRESET,
+    ParamError,
+    StrategyParams,
+    load_params,
+    params_to_toml,
+)
+from windows_bridge.contract.config import APP_NAME, config_dir, default_shared_dir
 
 PARAMS_FILE = "strategy.toml"
 

@@ -32,17 +32,17 @@ class BacktestRequest:
 def load_bars(csv_path: str | None) -> tuple[Any, str]:
     """The bars to test and the data label the CLI uses (``synthetic`` or the path)."""
     if csv_path is None:
-        from miniqmt_gui.core.sample_data import make_sample_bars
+        from miniqmt_gui.backtest.sample import make_sample_bars
 
         return make_sample_bars(), "synthetic"
-    from miniqmt_gui.core.data_io import load_bars as load_csv
+    from miniqmt_gui.backtest.data import load_bars as load_csv
 
     return load_csv(csv_path), csv_path
 
 
 def build_params(request: BacktestRequest) -> Any:
     """The strategy parameters of ``request`` (preset + changes), validated by core."""
-    from miniqmt_gui.core.params import StrategyParams, get_preset
+    from miniqmt_gui.strategy.params import StrategyParams, get_preset
 
     base = get_preset(request.preset) if request.preset else StrategyParams()
     return base.updated(request.changes) if request.changes else base
@@ -123,7 +123,7 @@ def payload_of(result: Any, label: str) -> dict[str, Any]:
 
 def write_report(result: Any, report_dir: str, meta: dict[str, Any]) -> str:
     """Write the CLI's report (core's report module) into ``report_dir``; returns the HTML page."""
-    from miniqmt_gui.core.report import write_report as write
+    from miniqmt_gui.backtest.report import write_report as write
 
     paths = write(result, report_dir, meta)
     return str(paths["report.html"])
@@ -131,8 +131,8 @@ def write_report(result: Any, report_dir: str, meta: dict[str, Any]) -> str:
 
 def execute(request: BacktestRequest, progress: Any) -> dict[str, Any]:
     """Run one backtest, calling ``progress(percent, stage)`` between stages."""
-    from miniqmt_gui.core.backtest import run_prepared
-    from miniqmt_gui.core.indicators import prepare
+    from miniqmt_gui.backtest.run import run_prepared
+    from miniqmt_gui.strategy.indicators import prepare
 
     progress(5, "loading")
     bars, label = load_bars(request.csv_path)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from miniqmt_gui.core.params import StrategyParams, get_preset, preset_names
+from miniqmt_gui.strategy.params import StrategyParams, get_preset, preset_names
 from miniqmt_gui.ui.backtest_charts import BacktestCharts
 from miniqmt_gui.ui.backtest_job import BacktestRequest
 from miniqmt_gui.ui.backtest_panels import MetricsPanel, trade_rows, trades_model

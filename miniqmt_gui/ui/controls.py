@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QToolBar, QWidget
 
-from miniqmt_gui.core.live.events import TradingState
+from miniqmt_gui.live.events import TradingState
 from miniqmt_gui.ui.icons import icon
 
 BADGE = "QLabel {{ background: {}; color: white; font-weight: bold; padding: 3px 10px; border-radius: 4px; }}"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from miniqmt_gui.core.live.engine import LiveEngine
-from miniqmt_gui.core.live.factory import build_engine
-from miniqmt_gui.core.live.settings import EngineSettings
+from miniqmt_gui.live.engine import LiveEngine
+from miniqmt_gui.live.factory import build_engine
+from miniqmt_gui.live.settings import EngineSettings
 
 
 def default_engine_factory(settings: EngineSettings, params: Any) -> LiveEngine:

@@ -19,11 +19,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from miniqmt_gui.core.live.engine import LiveEngine
-from miniqmt_gui.core.live.events import EngineEvent, LogEvent, TradingState
-from miniqmt_gui.core.live.settings import EngineSettings
+from miniqmt_gui.live.engine import LiveEngine
+from miniqmt_gui.live.events import EngineEvent, LogEvent, TradingState
+from miniqmt_gui.live.settings import EngineSettings
 from miniqmt_gui.ui.live_model import Health, build_view, check_shared_dir, compute_health, warm_up
-from windows_bridge.protocol import now_shanghai
+from windows_bridge.contract.market_hours import now_shanghai
 
 log = logging.getLogger(__name__)
 

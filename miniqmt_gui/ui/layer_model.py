@@ -17,8 +17,8 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from miniqmt_gui.ui import formatting as fm
 from miniqmt_gui.ui.live_model import Levels
-from windows_bridge.market import as_shanghai
-from windows_bridge.protocol import BookLot, DashboardState
+from windows_bridge.contract.market_hours import as_shanghai
+from windows_bridge.contract.messages import BookLot, DashboardState
 
 N_LAYERS = 9
 AnyIndex = QModelIndex | QPersistentModelIndex

@@ -27,8 +27,8 @@ from miniqmt_gui.ui.plot_items import (
     hline,
     trade_markers,
 )
-from windows_bridge.market import as_shanghai
-from windows_bridge.protocol import Bar
+from windows_bridge.contract.market_hours import as_shanghai
+from windows_bridge.contract.messages import Bar
 
 REDRAW_MS = 200
 MAX_LAYERS = 9

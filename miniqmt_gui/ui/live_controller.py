@@ -13,12 +13,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
-from miniqmt_gui.core.live.events import TradingState
-from miniqmt_gui.core.live.settings import EngineSettings
+from miniqmt_gui.live.events import TradingState
+from miniqmt_gui.live.settings import EngineSettings
 from miniqmt_gui.ui.engine_factory import default_engine_factory
 from miniqmt_gui.ui.engine_worker import EngineFactory, EngineWorker
 from miniqmt_gui.ui.live_model import LiveView
-from windows_bridge.protocol import now_shanghai
+from windows_bridge.contract.market_hours import now_shanghai
 
 SHUTDOWN_WAIT_MS = 5000
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from miniqmt_gui.core.live.events import EngineSnapshot
+from miniqmt_gui.live.events import EngineSnapshot
 
 EXECUTOR_HEARTBEAT_FILE = "executor_heartbeat.json"
 #: an executor heartbeat older than this counts as "not alive"
@@ -73,7 +73,7 @@ def compute_levels(snapshot: EngineSnapshot) -> Levels:
     quote = snapshot.quote
     if rp is None or not ind or quote is None:
         return Levels(anchor=anchor)
-    from miniqmt_gui.core import rules
+    from miniqmt_gui.strategy import rules
 
     _, tp_factor, _ = rules.trend_factors(float(ind.get("slope", 0.0)), rp)
     tp_multiple = rules.take_profit_multiple(tp_factor, rp)
@@ -137,7 +137,7 @@ def check_shared_dir(path: Path, now: datetime) -> SharedCheck:
         writable = True
     except OSError:
         writable = False
-    from windows_bridge.protocol import QUOTE_FILE
+    from windows_bridge.contract.files import QUOTE_FILE
 
     bridge = _heartbeat_time(path / QUOTE_FILE, "heartbeat")
     executor = _heartbeat_time(path / EXECUTOR_HEARTBEAT_FILE, "time")
@@ -151,7 +151,7 @@ def check_shared_dir(path: Path, now: datetime) -> SharedCheck:
 def _synthetic_bars(end: datetime, n: int = 200) -> list[Any]:
     from datetime import timedelta
 
-    from windows_bridge.protocol import Bar
+    from windows_bridge.contract.messages import Bar
 
     end = end.replace(second=0, microsecond=0)
     bars = []
@@ -171,9 +171,9 @@ def warm_up(params: Any, now: datetime) -> float:
     """
     import time
 
-    from miniqmt_gui.core import rules
-    from miniqmt_gui.core.live.core_decider import make_core_decider
-    from windows_bridge.protocol import DashboardState
+    from miniqmt_gui.live.decider import make_core_decider
+    from miniqmt_gui.strategy import rules
+    from windows_bridge.contract.messages import DashboardState
 
     start = time.perf_counter()
     decider = make_core_decider(params)

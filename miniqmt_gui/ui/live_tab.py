@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from miniqmt_gui.core.live.events import TradingState
+from miniqmt_gui.live.events import TradingState
 from miniqmt_gui.ui.layer_panel import LayerPanel
 from miniqmt_gui.ui.live_chart import LiveChart
 from miniqmt_gui.ui.live_model import LiveView

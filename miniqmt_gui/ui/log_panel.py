@@ -8,8 +8,7 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from windows_bridge.market import as_shanghai
-from windows_bridge.protocol import now_shanghai
+from windows_bridge.contract.market_hours import as_shanghai, now_shanghai
 
 MAX_LINES = 5000
 LEVEL_COLORS = {logging.DEBUG: "#888888", logging.INFO: "#222222", logging.WARNING: "#b5651d",

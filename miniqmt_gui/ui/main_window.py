@@ -14,8 +14,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
-from miniqmt_gui.core.live.events import LogEvent, ResultEvent, SignalEvent, StatusEvent, TradingState
-from miniqmt_gui.core.params import StrategyParams
+from miniqmt_gui.live.events import LogEvent, ResultEvent, SignalEvent, StatusEvent, TradingState
+from miniqmt_gui.strategy.params import StrategyParams
 from miniqmt_gui.ui.app_config import AppConfig, params_path, params_toml, save_config
 from miniqmt_gui.ui.backtest_view import BacktestView
 from miniqmt_gui.ui.controls import ControlBar
@@ -28,7 +28,7 @@ from miniqmt_gui.ui.notifier import Notifier
 from miniqmt_gui.ui.params_dialog import ParamsDialog
 from miniqmt_gui.ui.settings_dialog import SettingsDialog
 from miniqmt_gui.ui.status_strip import StatusStrip
-from windows_bridge._version import __version__
+from windows_bridge.contract.version import __version__
 
 TAB_MAIN, TAB_BACKTEST = 0, 1
 

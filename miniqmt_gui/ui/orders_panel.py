@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from miniqmt_gui.core.live.events import ResultEvent, SignalEvent
+from miniqmt_gui.live.events import ResultEvent, SignalEvent
 from miniqmt_gui.ui.table_models import SORT_ROLE, Column, RowsModel, fmt_number
-from windows_bridge.market import as_shanghai
+from windows_bridge.contract.market_hours import as_shanghai
 
 STATUS_COLORS = {"filled": "#1b5e20", "partially_filled": "#b5651d", "rejected": "#c1121f",
                  "cancelled": "#c1121f", "simulated": "#7b2cbf", "sent": "#1d70b8"}

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from miniqmt_gui.core.params import ParamError, StrategyParams, get_preset, preset_names
+from miniqmt_gui.strategy.params import ParamError, StrategyParams, get_preset, preset_names
 from miniqmt_gui.ui.i18n import QT_TRANSLATE_NOOP
 
 CTX = "ParamsDialog"

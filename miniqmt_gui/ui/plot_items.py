@@ -15,7 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainter, QPicture
 
-from windows_bridge.market import SHANGHAI
+from windows_bridge.contract.market_hours import SHANGHAI
 
 UP_COLOR = "#d62828"  # A-share convention: red rises
 DOWN_COLOR = "#2a9d8f"  # green falls

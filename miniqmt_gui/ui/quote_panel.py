@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from miniqmt_gui.ui import formatting as fm
-from windows_bridge.market import as_shanghai
-from windows_bridge.protocol import SharedQuote
+from windows_bridge.contract.market_hours import as_shanghai
+from windows_bridge.contract.messages import SharedQuote
 
 LEVELS = 5
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from miniqmt_gui.core.live.events import TradingState
+from miniqmt_gui.live.events import TradingState
 from miniqmt_gui.ui import formatting as fm
 from miniqmt_gui.ui.live_model import LiveView
 

@@ -7,20 +7,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from windows_bridge.atomic_io import read_message, write_message
-from windows_bridge.broker import Broker, BrokerOrder
-from windows_bridge.config import RiskLimits, Settings
-from windows_bridge.executor_core import OrderExecutor
-from windows_bridge.journal import JOURNAL_FILE, Journal
-from windows_bridge.market import SHANGHAI
-from windows_bridge.protocol import (
-    RESULT_FILE,
-    SIGNAL_FILE,
-    OrderResult,
-    OrderSignal,
-    SharedQuote,
-)
-from windows_bridge.sim_broker import SimBroker
+from windows_bridge.brokers.interface import Broker, BrokerOrder
+from windows_bridge.brokers.sim.broker import SimBroker
+from windows_bridge.contract.atomic_io import read_message, write_message
+from windows_bridge.contract.config import RiskLimits, Settings
+from windows_bridge.contract.files import RESULT_FILE, SIGNAL_FILE
+from windows_bridge.contract.market_hours import SHANGHAI
+from windows_bridge.contract.messages import OrderResult, OrderSignal, SharedQuote
+from windows_bridge.executor.journal import JOURNAL_FILE, Journal
+from windows_bridge.executor.service import OrderExecutor
 
 CODE = "159201.SZ"
 T0 = datetime(2026, 1, 5, 10, 0, tzinfo=SHANGHAI)  # a Monday, inside the morning session

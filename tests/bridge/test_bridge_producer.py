@@ -10,16 +10,19 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from windows_bridge.atomic_io import read_message
-from windows_bridge.bridge_producer import SEQ_FILE, BridgeProducer, main
-from windows_bridge.broker import Side
-from windows_bridge.config import Settings
-from windows_bridge.market import SHANGHAI
-from windows_bridge.protocol import QUOTE_FILE, SharedQuote
-from windows_bridge.replay import ReplayClock, ReplaySource, load_bars
-from windows_bridge.sim_broker import SimBroker
-from windows_bridge.xt_adapter import XtBroker, XtMarketData
-from windows_bridge.xt_fake import FakeQmt, XtQuantTrader
+from windows_bridge.bridge.main import main
+from windows_bridge.bridge.producer import SEQ_FILE, BridgeProducer
+from windows_bridge.brokers.interface import Side
+from windows_bridge.brokers.sim.broker import SimBroker
+from windows_bridge.brokers.xtquant.execution import XtBroker
+from windows_bridge.brokers.xtquant.fake import FakeQmt, XtQuantTrader
+from windows_bridge.brokers.xtquant.fake.replay import ReplayClock, ReplaySource, load_bars
+from windows_bridge.brokers.xtquant.market_data import XtMarketData
+from windows_bridge.contract.atomic_io import read_message
+from windows_bridge.contract.config import Settings
+from windows_bridge.contract.files import QUOTE_FILE
+from windows_bridge.contract.market_hours import SHANGHAI
+from windows_bridge.contract.messages import SharedQuote
 
 from .xtfake_helpers import ACCOUNT, CODE, FakeMonotonic, collect, wait_for, write_bars_csv
 

@@ -8,25 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from windows_bridge import signal_intake
-from windows_bridge.atomic_io import read_message, write_bytes_atomic
-from windows_bridge.broker import OrderStatus, Side
-from windows_bridge.config import RiskLimits
-from windows_bridge.executor_core import OrderExecutor, RecoveryError
-from windows_bridge.journal import JOURNAL_FILE, Journal, SignalState
-from windows_bridge.protocol import (
-    DONE_DIR,
-    EXECUTED_FILE,
-    SIGNAL_FILE,
-    STOP_FILE,
-    DoneMarker,
-    ExecutedSignals,
-    ResultStatus,
-    done_marker_name,
-    encode,
-    order_remark,
-)
-from windows_bridge.signal_intake import consume
+from windows_bridge.brokers.interface import OrderStatus, Side
+from windows_bridge.contract.atomic_io import read_message, write_bytes_atomic
+from windows_bridge.contract.config import RiskLimits
+from windows_bridge.contract.files import DONE_DIR, EXECUTED_FILE, SIGNAL_FILE, STOP_FILE, done_marker_name
+from windows_bridge.contract.messages import DoneMarker, ExecutedSignals, ResultStatus, encode, order_remark
+from windows_bridge.executor import intake as signal_intake
+from windows_bridge.executor.intake import consume
+from windows_bridge.executor.journal import JOURNAL_FILE, Journal, SignalState
+from windows_bridge.executor.service import OrderExecutor, RecoveryError
 
 from .executor_support import (
     CODE,

@@ -12,9 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from windows_bridge import order_executor, pretrade
-from windows_bridge.atomic_io import read_message, write_message
-from windows_bridge.executor_presence import (
+from windows_bridge.contract.atomic_io import read_message, write_message
+from windows_bridge.contract.files import SIGNAL_FILE
+from windows_bridge.contract.market_hours import now_shanghai
+from windows_bridge.contract.messages import ResultStatus
+from windows_bridge.executor import main as order_executor
+from windows_bridge.executor import pretrade
+from windows_bridge.executor.presence import (
     HEARTBEAT_FILE,
     LOCK_FILE,
     ExecutorPresence,
@@ -22,7 +26,6 @@ from windows_bridge.executor_presence import (
     LocalLock,
     SharedPresence,
 )
-from windows_bridge.protocol import SIGNAL_FILE, ResultStatus, now_shanghai
 
 from .executor_support import (
     CODE,

@@ -16,17 +16,10 @@ from typing import Any
 
 import pytest
 
-from windows_bridge.protocol import (
-    DONE_DIR,
-    MAX_FILE_BYTES,
-    SIGNAL_FILE,
-    OrderSignal,
-    ResultStatus,
-    done_marker_name,
-    encode,
-)
-from windows_bridge.signal_intake import REJECTED_DIR
-from windows_bridge.signing import sign
+from windows_bridge.contract.files import DONE_DIR, SIGNAL_FILE, done_marker_name
+from windows_bridge.contract.messages import MAX_FILE_BYTES, OrderSignal, ResultStatus, encode
+from windows_bridge.contract.signing import sign
+from windows_bridge.executor.intake import REJECTED_DIR
 
 from .executor_support import (
     CODE,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from windows_bridge.journal import Journal, JournalError, SignalState
-from windows_bridge.protocol import OrderResult, ResultStatus
+from windows_bridge.contract.messages import OrderResult, ResultStatus
+from windows_bridge.executor.journal import Journal, JournalError, SignalState
 
 from .executor_support import T0
 

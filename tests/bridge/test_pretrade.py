@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from windows_bridge import pretrade as pt
-from windows_bridge.config import RiskLimits
-from windows_bridge.signing import sign
+from windows_bridge.contract.config import RiskLimits
+from windows_bridge.contract.signing import sign
+from windows_bridge.executor import pretrade as pt
 
 from .executor_support import T0, make_quote, make_signal
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from windows_bridge.market import is_on_tick
-from windows_bridge.replay import ReplayClock, ReplayError, ReplaySource, load_bars
+from windows_bridge.brokers.xtquant.fake.replay import ReplayClock, ReplayError, ReplaySource, load_bars
+from windows_bridge.contract.prices import is_on_tick
 
 from .xtfake_helpers import write_bars_csv
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from windows_bridge.broker import (
+from windows_bridge.brokers.interface import (
     Broker,
     BrokerError,
     CancelErrorEvent,
@@ -18,8 +18,8 @@ from windows_bridge.broker import (
     Side,
     TradeEvent,
 )
-from windows_bridge.market import FeeSchedule
-from windows_bridge.sim_broker import SimBroker
+from windows_bridge.brokers.sim.broker import SimBroker
+from windows_bridge.contract.fees import FeeSchedule
 
 from .executor_support import CODE, T0, Clock
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from xtquant import xtconstant
 
-from windows_bridge.broker import (
+from windows_bridge.brokers.interface import (
     Broker,
     BrokerError,
     CancelErrorEvent,
@@ -17,7 +17,7 @@ from windows_bridge.broker import (
     TradeEvent,
     find_order_by_remark,
 )
-from windows_bridge.xt_adapter import STATUS_MAP, map_status
+from windows_bridge.brokers.xtquant.convert import STATUS_MAP, map_status
 
 from .xtfake_helpers import ACCOUNT, CODE, FakeMonotonic, collect, make_broker, make_terminal, wait_for
 
@@ -102,8 +102,8 @@ def test_subscribe_failure_is_a_failed_connect(terminal):
 
 
 def test_no_qmt_at_the_path_means_not_connected(tmp_path):
-    from windows_bridge.xt_adapter import XtBroker
-    from windows_bridge.xt_fake import XtQuantTrader
+    from windows_bridge.brokers.xtquant.execution import XtBroker
+    from windows_bridge.brokers.xtquant.fake import XtQuantTrader
 
     broker = XtBroker(str(tmp_path / "nothing-here"), ACCOUNT, trader_factory=XtQuantTrader)
     assert not broker.connect()

@@ -6,8 +6,7 @@ import time
 
 import pytest
 
-from windows_bridge.broker import OrderEvent, Side
-from windows_bridge.broker_factory import (
+from windows_bridge.brokers.factory import (
     FactoryError,
     FakeOptions,
     create_broker,
@@ -15,7 +14,8 @@ from windows_bridge.broker_factory import (
     fake_terminal,
     shared_replay_start,
 )
-from windows_bridge.config import Settings
+from windows_bridge.brokers.interface import OrderEvent, Side
+from windows_bridge.contract.config import Settings
 
 from .xtfake_helpers import CODE, collect, write_bars_csv
 

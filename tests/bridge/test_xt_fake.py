@@ -7,15 +7,15 @@ import threading
 import pytest
 from xtquant import xtconstant, xttype
 
-from windows_bridge.replay import ReplayClock, ReplaySource, load_bars
-from windows_bridge.sim_broker import SimBroker
-from windows_bridge.xt_fake import (
+from windows_bridge.brokers.sim.broker import SimBroker
+from windows_bridge.brokers.xtquant.fake import (
     CallbackDeadlock,
     FakeQmt,
     XtDataUnavailable,
     XtQuantTrader,
     XtQuantTraderCallback,
 )
+from windows_bridge.brokers.xtquant.fake.replay import ReplayClock, ReplaySource, load_bars
 
 from .xtfake_helpers import ACCOUNT, CODE, make_terminal, write_bars_csv
 

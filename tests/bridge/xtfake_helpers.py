@@ -7,10 +7,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from windows_bridge.broker import BrokerEvent
-from windows_bridge.sim_broker import SimBroker
-from windows_bridge.xt_adapter import XtBroker
-from windows_bridge.xt_fake import FakeQmt, XtQuantTrader
+from windows_bridge.brokers.interface import BrokerEvent
+from windows_bridge.brokers.sim.broker import SimBroker
+from windows_bridge.brokers.xtquant.execution import XtBroker
+from windows_bridge.brokers.xtquant.fake import FakeQmt, XtQuantTrader
 
 CODE = "159201.SZ"
 ACCOUNT = "A1"

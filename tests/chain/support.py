@@ -6,17 +6,18 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from miniqmt_gui.core.live import book as bk
-from miniqmt_gui.core.live.factory import build_engine
-from miniqmt_gui.core.live.settings import EngineSettings
-from miniqmt_gui.core.live.state_store import save_state
-from windows_bridge.atomic_io import write_message
-from windows_bridge.config import Settings
-from windows_bridge.executor_core import OrderExecutor
-from windows_bridge.journal import JOURNAL_FILE, Journal
-from windows_bridge.market import SHANGHAI
-from windows_bridge.protocol import QUOTE_FILE, SIGNAL_FILE, STATE_FILE, OrderSignal, SharedQuote
-from windows_bridge.sim_broker import SimBroker
+from miniqmt_gui.live import book as bk
+from miniqmt_gui.live.factory import build_engine
+from miniqmt_gui.live.settings import EngineSettings
+from miniqmt_gui.live.state_store import save_state
+from windows_bridge.brokers.sim.broker import SimBroker
+from windows_bridge.contract.atomic_io import write_message
+from windows_bridge.contract.config import Settings
+from windows_bridge.contract.files import QUOTE_FILE, SIGNAL_FILE, STATE_FILE
+from windows_bridge.contract.market_hours import SHANGHAI
+from windows_bridge.contract.messages import OrderSignal, SharedQuote
+from windows_bridge.executor.journal import JOURNAL_FILE, Journal
+from windows_bridge.executor.service import OrderExecutor
 
 from .make_corpus import CORPUS, VALID, big_cases
 

@@ -16,24 +16,26 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from miniqmt_gui.core.live.order_route import SharedFolderRoute
-from miniqmt_gui.core.live.recovery import RecoveryAction, recovery_action
-from miniqmt_gui.core.live.state_store import load_state
-from windows_bridge.atomic_io import read_message, write_message
-from windows_bridge.protocol import (
+from miniqmt_gui.live.recovery import RecoveryAction, recovery_action
+from miniqmt_gui.live.routes import SharedFolderRoute
+from miniqmt_gui.live.state_store import load_state
+from windows_bridge.contract.atomic_io import read_message, write_message
+from windows_bridge.contract.files import (
     DONE_DIR,
     EXECUTED_FILE,
     QUOTE_FILE,
     RESULT_FILE,
     SIGNAL_FILE,
     STATE_FILE,
+    done_marker_name,
+)
+from windows_bridge.contract.messages import (
     DashboardState,
     DoneMarker,
     ExecutedSignals,
     OrderResult,
     OrderSignal,
     SharedQuote,
-    done_marker_name,
 )
 
 from .support import T0, Executor, corpus_cases, engine_settings, engine_with_pending, make_signal
@@ -70,7 +72,7 @@ def test_readers_never_raise_and_give_a_reason(kind: str, tmp_path: Path) -> Non
 
 def test_hostile_quotes_engine_emits_nothing_and_shows_why(tmp_path: Path) -> None:
     for n, (name, data) in enumerate(corpus_cases("quotes")):
-        from miniqmt_gui.core.live.factory import build_engine
+        from miniqmt_gui.live.factory import build_engine
 
         settings = engine_settings(tmp_path / str(n))
         (settings.shared_dir / QUOTE_FILE).write_bytes(data)

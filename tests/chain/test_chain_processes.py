@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from miniqmt_gui.demo.layout import EXECUTOR
-from miniqmt_gui.demo.options import DemoOptions
-from miniqmt_gui.demo.runner import ChainRun
-from miniqmt_gui.demo.supervisor import Child
-from miniqmt_gui.demo.torture import FAST_GRID, torture
-from miniqmt_gui.demo.verify import verify
+from miniqmt_gui.rehearsal.demo.layout import EXECUTOR
+from miniqmt_gui.rehearsal.demo.options import DemoOptions
+from miniqmt_gui.rehearsal.demo.runner import ChainRun
+from miniqmt_gui.rehearsal.demo.supervisor import Child
+from miniqmt_gui.rehearsal.demo.torture import FAST_GRID, torture
+from miniqmt_gui.rehearsal.demo.verify import verify
 
 FAST = DemoOptions(speed=120.0, interval_s=0.2, order_timeout_s=2.0, silent_period_s=1.0, lead_s=2.0,
                    params=FAST_GRID)

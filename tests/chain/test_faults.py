@@ -15,18 +15,13 @@ from typing import Any
 
 import pytest
 
-from miniqmt_gui.core.live.order_route import SharedFolderRoute
-from miniqmt_gui.core.live.recovery import RecoveryAction, recovery_action
-from windows_bridge import atomic_io, executor_core
-from windows_bridge.atomic_io import read_message, write_bytes_atomic, write_message
-from windows_bridge.protocol import (
-    DONE_DIR,
-    EXECUTED_FILE,
-    RESULT_FILE,
-    SIGNAL_FILE,
-    OrderResult,
-    done_marker_name,
-)
+from miniqmt_gui.live.recovery import RecoveryAction, recovery_action
+from miniqmt_gui.live.routes import SharedFolderRoute
+from windows_bridge.contract import atomic_io
+from windows_bridge.contract.atomic_io import read_message, write_bytes_atomic, write_message
+from windows_bridge.contract.files import DONE_DIR, EXECUTED_FILE, RESULT_FILE, SIGNAL_FILE, done_marker_name
+from windows_bridge.contract.messages import OrderResult
+from windows_bridge.executor import service as executor_core
 
 from .support import Executor, make_signal
 
@@ -153,7 +148,7 @@ def test_ten_minute_clock_skew_refuses_without_an_order(tmp_path: Path, skew_s: 
 
 def test_executor_loop_survives_the_share_vanishing_at_heartbeat_time(tmp_path: Path) -> None:
     """Regression: the heartbeat write raised FileNotFoundError and ended the executor process."""
-    from windows_bridge.order_executor import run_loop
+    from windows_bridge.executor.main import run_loop
 
     class GoneShare:
         def beat(self, *_a: Any, **_k: Any) -> None:

@@ -14,13 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from miniqmt_gui.core.live.state_store import load_state
-from windows_bridge.atomic_io import read_message
-from windows_bridge.protocol import (
-    QUOTE_FILE,
-    RESULT_FILE,
-    SIGNAL_FILE,
-    STATE_FILE,
+from miniqmt_gui.live.state_store import load_state
+from windows_bridge.contract.atomic_io import read_message
+from windows_bridge.contract.files import QUOTE_FILE, RESULT_FILE, SIGNAL_FILE, STATE_FILE
+from windows_bridge.contract.messages import (
     DashboardState,
     DoneMarker,
     ExecutedSignals,

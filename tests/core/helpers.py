@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from miniqmt_gui.core.backtest import BacktestResult, run_prepared
-from miniqmt_gui.core.indicators import PreparedBars
-from miniqmt_gui.core.params import StrategyParams
+from miniqmt_gui.backtest.run import BacktestResult, run_prepared
+from miniqmt_gui.strategy.indicators import PreparedBars
+from miniqmt_gui.strategy.params import StrategyParams
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_FILE = "etf_like_1m_2015-2016.csv.gz"

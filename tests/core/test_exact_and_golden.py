@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from miniqmt_gui.core.backtest import run_backtest
-from miniqmt_gui.core.data_io import load_bars
-from miniqmt_gui.core.params import StrategyParams, get_preset
-from miniqmt_gui.core.sample_data import make_sample_bars
+from miniqmt_gui.backtest.data import load_bars
+from miniqmt_gui.backtest.run import run_backtest
+from miniqmt_gui.backtest.sample import make_sample_bars
+from miniqmt_gui.strategy.params import StrategyParams, get_preset
 
 from .helpers import SHARED_FILE, shared_data_dir
 

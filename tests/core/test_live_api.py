@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from miniqmt_gui.core.backtest import run_prepared
-from miniqmt_gui.core.indicators import IndicatorSnapshot, indicators_from_bars, prepare
-from miniqmt_gui.core.live_api import GridState, LiveRules, Lot, evaluate_live
-from miniqmt_gui.core.params import StrategyParams
-from miniqmt_gui.core.rules import decide
-from miniqmt_gui.core.sample_data import make_sample_bars
+from miniqmt_gui.backtest.run import run_prepared
+from miniqmt_gui.backtest.sample import make_sample_bars
+from miniqmt_gui.strategy.indicators import IndicatorSnapshot, indicators_from_bars, prepare
+from miniqmt_gui.strategy.live_api import GridState, LiveRules, Lot, evaluate_live
+from miniqmt_gui.strategy.params import StrategyParams
+from miniqmt_gui.strategy.rules import decide
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2024, 3, 1, 10, 30, tzinfo=SH)

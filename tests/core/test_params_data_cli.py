@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from miniqmt_gui.backtest.data import DataError, load_bars, save_bars
+from miniqmt_gui.backtest.sample import make_sample_bars
 from miniqmt_gui.cli import main
-from miniqmt_gui.core.data_io import DataError, load_bars, save_bars
-from miniqmt_gui.core.params import ParamError, StrategyParams, get_preset, load_params, save_params
-from miniqmt_gui.core.sample_data import make_sample_bars
+from miniqmt_gui.strategy.params import ParamError, StrategyParams, get_preset, load_params, save_params
 
 CSV_HEAD = "datetime,open,high,low,close,volume\n"
 

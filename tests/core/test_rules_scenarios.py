@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from miniqmt_gui.core.params import StrategyParams
+from miniqmt_gui.strategy.params import StrategyParams
 
 from .helpers import run, sides
 

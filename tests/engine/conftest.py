@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from miniqmt_gui.core.live.engine import LiveEngine
-from miniqmt_gui.core.live.settings import EngineSettings
+from miniqmt_gui.live.engine import LiveEngine
+from miniqmt_gui.live.settings import EngineSettings
 
 from .support import FakeClock, ScriptedDecider, simple_grid
 

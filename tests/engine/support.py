@@ -8,13 +8,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from miniqmt_gui.core.live.offline_stages import StageClock
-from miniqmt_gui.core.live.strategy_port import Intent, Snapshot
-from windows_bridge.atomic_io import write_message
-from windows_bridge.market import SHANGHAI
-from windows_bridge.protocol import (
-    QUOTE_FILE,
-    RESULT_FILE,
+from miniqmt_gui.live.strategy_port import Intent, Snapshot
+from miniqmt_gui.rehearsal.offline_stages import StageClock
+from windows_bridge.contract.atomic_io import write_message
+from windows_bridge.contract.files import QUOTE_FILE, RESULT_FILE
+from windows_bridge.contract.market_hours import SHANGHAI
+from windows_bridge.contract.messages import (
     AssetInfo,
     Bar,
     BrokerPosition,

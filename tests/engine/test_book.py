@@ -6,8 +6,8 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from miniqmt_gui.core.live import book as bk
-from windows_bridge.protocol import OrderResult, OrderSignal, ResultStatus, make_signal_id
+from miniqmt_gui.live import book as bk
+from windows_bridge.contract.messages import OrderResult, OrderSignal, ResultStatus, make_signal_id
 
 from .support import CODE, T0
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from miniqmt_gui.core.live.broker_sync import BrokerSync, SyncVerdict
+from miniqmt_gui.live.broker_sync import BrokerSync, SyncVerdict
 
 from .support import T0, make_quote
 

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from miniqmt_gui.core.live.engine import CHECKPOINTS
-from windows_bridge.atomic_io import read_message, write_message
-from windows_bridge.protocol import (
-    DONE_DIR,
-    EXECUTED_FILE,
-    SIGNAL_FILE,
-    STATE_FILE,
+from miniqmt_gui.live.engine import CHECKPOINTS
+from windows_bridge.contract.atomic_io import read_message, write_message
+from windows_bridge.contract.files import DONE_DIR, EXECUTED_FILE, SIGNAL_FILE, STATE_FILE, done_marker_name
+from windows_bridge.contract.messages import (
     DashboardState,
     DoneMarker,
     ExecutedSignals,
     OrderSignal,
     ResultStatus,
-    done_marker_name,
 )
 
 from .support import T0, make_quote, write_quote, write_result

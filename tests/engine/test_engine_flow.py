@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from miniqmt_gui.core.live.events import (
+from miniqmt_gui.live.events import (
     BookEvent,
     LogEvent,
     QuoteEvent,
@@ -13,17 +13,10 @@ from miniqmt_gui.core.live.events import (
     StatusEvent,
     TradingState,
 )
-from miniqmt_gui.core.live.strategy_port import Intent
-from windows_bridge.atomic_io import read_message
-from windows_bridge.protocol import (
-    SIGNAL_FILE,
-    SIGNAL_ID_RE,
-    STATE_FILE,
-    STOP_FILE,
-    DashboardState,
-    OrderSignal,
-    ResultStatus,
-)
+from miniqmt_gui.live.strategy_port import Intent
+from windows_bridge.contract.atomic_io import read_message
+from windows_bridge.contract.files import SIGNAL_FILE, STATE_FILE, STOP_FILE
+from windows_bridge.contract.messages import SIGNAL_ID_RE, DashboardState, OrderSignal, ResultStatus
 
 from .support import CODE, T0, ScriptedDecider, make_quote, write_quote, write_result
 
@@ -275,7 +268,7 @@ def test_journal_records_decisions_and_exports_csv(make_engine, shared, clock, s
 
 
 def test_signal_is_hmac_signed_when_a_key_is_configured(make_engine, shared, clock, settings):
-    from windows_bridge.signing import verify
+    from windows_bridge.contract.signing import verify
 
     key = b"k" * 32
     engine = make_engine(settings=settings.model_copy(update={"hmac_key": key}))
@@ -288,10 +281,10 @@ def test_signal_is_hmac_signed_when_a_key_is_configured(make_engine, shared, clo
 
 
 def test_core_decider_drives_a_first_layer_buy(tmp_path, clock):
-    from miniqmt_gui.core.live.factory import build_engine
-    from miniqmt_gui.core.live.offline_stages import make_quote as stage_quote
-    from miniqmt_gui.core.live.offline_stages import synthetic_bars
-    from miniqmt_gui.core.live.settings import EngineSettings
+    from miniqmt_gui.live.factory import build_engine
+    from miniqmt_gui.live.settings import EngineSettings
+    from miniqmt_gui.rehearsal.offline_stages import make_quote as stage_quote
+    from miniqmt_gui.rehearsal.offline_stages import synthetic_bars
 
     shared = tmp_path / "s"
     shared.mkdir()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from miniqmt_gui.cli import main
-from miniqmt_gui.core.live.offline_stages import make_quote, run_stages, synthetic_bars
-from windows_bridge.atomic_io import write_message
-from windows_bridge.protocol import QUOTE_FILE, STATE_FILE
+from miniqmt_gui.rehearsal.offline_stages import make_quote, run_stages, synthetic_bars
+from windows_bridge.contract.atomic_io import write_message
+from windows_bridge.contract.files import QUOTE_FILE, STATE_FILE
 
 from .support import T0
 

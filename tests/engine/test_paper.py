@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from miniqmt_gui.core.live.engine import LiveEngine
-from miniqmt_gui.core.live.paper import PaperRoute, open_paper_broker
-from miniqmt_gui.core.live.settings import PAPER_STATE_FILE, EngineSettings
-from windows_bridge.protocol import SIGNAL_FILE, STATE_FILE
-from windows_bridge.sim_broker import SimBroker
+from miniqmt_gui.live.engine import LiveEngine
+from miniqmt_gui.live.paper import PaperRoute, open_paper_broker
+from miniqmt_gui.live.settings import PAPER_STATE_FILE, EngineSettings
+from windows_bridge.brokers.sim.broker import SimBroker
+from windows_bridge.contract.files import SIGNAL_FILE, STATE_FILE
 
 from .support import ScriptedDecider, make_quote, simple_grid, write_quote
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from miniqmt_gui.core.live.staleness import StalenessTracker
-from windows_bridge.market import SHANGHAI
+from miniqmt_gui.live.staleness import StalenessTracker
+from windows_bridge.contract.market_hours import SHANGHAI
 
 from .support import FakeClock
 

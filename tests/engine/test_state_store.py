@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from miniqmt_gui.core.live import book as bk
-from miniqmt_gui.core.live.state_store import load_state, save_state
+from miniqmt_gui.live import book as bk
+from miniqmt_gui.live.state_store import load_state, save_state
 
 from .support import CODE, T0
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from windows_bridge import atomic_io
-from windows_bridge.market import SHANGHAI
-from windows_bridge.protocol import ExecutedSignals
+from windows_bridge.contract import atomic_io
+from windows_bridge.contract.market_hours import SHANGHAI
+from windows_bridge.contract.messages import ExecutedSignals
 
 
 def test_write_then_read(tmp_path: Path) -> None:

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from windows_bridge import config, signing
-from windows_bridge.market import FeeSchedule, in_continuous_session, in_market_hours, round_to_tick
-from windows_bridge.protocol import OrderSignal, decode
+from windows_bridge.contract import config, signing
+from windows_bridge.contract.fees import FeeSchedule
+from windows_bridge.contract.market_hours import in_continuous_session, in_market_hours
+from windows_bridge.contract.messages import OrderSignal, decode
+from windows_bridge.contract.prices import round_to_tick
 
 SIGNAL = {
     "signal_id": "SELL_159201.SZ_L3_0a1b2c3d",
@@ -94,7 +96,7 @@ def test_bad_key_files(tmp_path: Path) -> None:
 def test_market_helpers() -> None:
     from datetime import datetime
 
-    from windows_bridge.market import SHANGHAI
+    from windows_bridge.contract.market_hours import SHANGHAI
 
     assert round_to_tick(1.23449) == 1.234 and round_to_tick(1.2345) == 1.235
     day = datetime(2026, 11, 25, tzinfo=SHANGHAI)  # a Wednesday

@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from windows_bridge import protocol as p
-from windows_bridge.market import SHANGHAI
+from windows_bridge.contract import files
+from windows_bridge.contract import messages as p
+from windows_bridge.contract.market_hours import SHANGHAI
 
 T0 = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
 
@@ -182,6 +183,7 @@ def test_result_consistency() -> None:
 
 
 def test_done_marker_name() -> None:
-    assert p.done_marker_name("BUY_159201.SZ_L1_0a1b2c3d") == "order_signal_BUY_159201.SZ_L1_0a1b2c3d.done"
+    name = files.done_marker_name("BUY_159201.SZ_L1_0a1b2c3d")
+    assert name == "order_signal_BUY_159201.SZ_L1_0a1b2c3d.done"
     with pytest.raises(p.ProtocolError):
-        p.done_marker_name("../../etc/passwd")
+        files.done_marker_name("../../etc/passwd")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from miniqmt_gui.core.params import StrategyParams, load_params
+from miniqmt_gui.strategy.params import StrategyParams, load_params
 
 REPO = Path(__file__).resolve().parents[2]
 RELEASES = REPO / "releases"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from miniqmt_gui.cli import main
-from miniqmt_gui.core import selfcheck
-from windows_bridge.market import SHANGHAI
+from miniqmt_gui.rehearsal import selfcheck
+from windows_bridge.contract.market_hours import SHANGHAI
 
 
 def _env(tmp_path: Path, shared: Path) -> dict[str, str]:

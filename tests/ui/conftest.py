@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSettings, QThread, QTimer
 
-from miniqmt_gui.core.live.factory import build_engine
-from miniqmt_gui.core.live.settings import EngineSettings
-from miniqmt_gui.core.params import StrategyParams
+from miniqmt_gui.live.factory import build_engine
+from miniqmt_gui.live.settings import EngineSettings
+from miniqmt_gui.strategy.params import StrategyParams
 from miniqmt_gui.ui.app import build_window, create_application
 from miniqmt_gui.ui.app_config import AppConfig
 from miniqmt_gui.ui.main_window import MainWindow

@@ -8,9 +8,10 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from windows_bridge.atomic_io import write_message
-from windows_bridge.market import SHANGHAI
-from windows_bridge.protocol import QUOTE_FILE, AssetInfo, Bar, SharedQuote
+from windows_bridge.contract.atomic_io import write_message
+from windows_bridge.contract.files import QUOTE_FILE
+from windows_bridge.contract.market_hours import SHANGHAI
+from windows_bridge.contract.messages import AssetInfo, Bar, SharedQuote
 
 CODE = "159201.SZ"
 #: a Wednesday morning, inside the continuous session

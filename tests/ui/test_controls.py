@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from miniqmt_gui.core.live.events import TradingState
-from miniqmt_gui.core.params import StrategyParams, load_params
+from miniqmt_gui.live.events import TradingState
+from miniqmt_gui.strategy.params import StrategyParams, load_params
 from miniqmt_gui.ui.params_dialog import ParamsDialog
-from windows_bridge.protocol import STOP_FILE
+from windows_bridge.contract.files import STOP_FILE
 
 
 def _state(window):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from miniqmt_gui.core.live.events import TradingState
+from miniqmt_gui.live.events import TradingState
 from miniqmt_gui.ui.layer_model import LayerState
 
 STALE = "行情已过期，暂停发单"

@@ -1,1 +1,0 @@
-"""Qt-free core: strategy rules, backtester and live engine. Must never import Qt."""

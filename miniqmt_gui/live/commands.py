@@ -1,0 +1,53 @@
+"""Commands another thread (the GUI) sends to the engine; queued and applied inside ``step()``."""
+
+from __future__ import annotations
+
+import queue
+from dataclasses import dataclass
+from typing import Any
+
+from miniqmt_gui.live.events import TradingState
+
+
+@dataclass(frozen=True)
+class SetState:
+    """Switch the trading state (start → running, stop, sell-only, halt)."""
+
+    state: TradingState
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Remove ``STOP`` and return to running."""
+
+
+@dataclass(frozen=True)
+class SetParams:
+    """Replace the strategy parameters (a validated ``StrategyParams``)."""
+
+    params: Any
+
+
+Command = SetState | Resume | SetParams
+
+
+class CommandQueue:
+    """A thread-safe FIFO of commands."""
+
+    def __init__(self) -> None:
+        """Empty queue."""
+        self._queue: queue.SimpleQueue[Command] = queue.SimpleQueue()
+
+    def put(self, command: Command) -> None:
+        """Enqueue from any thread."""
+        self._queue.put(command)
+
+    def drain(self) -> list[Command]:
+        """Everything queued so far, oldest first (engine thread)."""
+        items: list[Command] = []
+        while True:
+            try:
+                items.append(self._queue.get_nowait())
+            except queue.Empty:
+                return items

@@ -1,0 +1,92 @@
+"""Compute the engine's status: the trading state, its reason, and what blocks a new signal.
+
+Blockers come in two kinds: those that stop every signal (halted, stopped, stale, no quote, pending
+result, silent period, closed market, warm-up, …) and those that stop only buys (sell-only state,
+position mismatch). The first blocker is the headline a window title shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from miniqmt_gui.live.events import EngineStatus, TradingState
+from miniqmt_gui.live.messages import Lang, text
+
+STATE_KEYS = {
+    TradingState.RUNNING: "state_running",
+    TradingState.STOPPED: "state_stopped",
+    TradingState.SELL_ONLY: "state_sell_only",
+    TradingState.HALTED: "state_halted",
+}
+#: blockers that leave sells allowed
+BUY_ONLY_BLOCKERS = frozenset({"state_sell_only", "mismatch"})
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """Everything the status depends on, gathered by the engine once per step."""
+
+    state: TradingState
+    why_key: str
+    has_quote: bool
+    quote_error: str = ""
+    stale: bool = False
+    quote_age_s: float = 0.0
+    connected: bool = True
+    quote_code: str = ""
+    want_code: str = ""
+    in_session: bool = True
+    warming_bars: int | None = None
+    pending_id: str = ""
+    silent_until: datetime | None = None
+    mismatch: str = ""
+    paper: bool = False
+
+
+def _blocker_list(c: Conditions) -> list[tuple[str, dict[str, object]]]:
+    checks: list[tuple[bool, str, dict[str, object]]] = [
+        (c.state is TradingState.HALTED, "state_halted", {}),
+        (c.state is TradingState.STOPPED, "state_stopped", {}),
+        (not c.has_quote and bool(c.quote_error), "bad_quote", {"error": c.quote_error}),
+        (not c.has_quote and not c.quote_error, "no_quote", {}),
+        (c.has_quote and c.stale, "stale", {}),
+        (c.has_quote and not c.connected, "disconnected", {}),
+        (c.has_quote and c.quote_code != c.want_code, "code_mismatch",
+         {"got": c.quote_code, "want": c.want_code}),
+        (bool(c.pending_id), "pending", {"signal_id": c.pending_id}),
+        (c.silent_until is not None, "silent", {"until": _hhmmss(c.silent_until)}),
+        (not c.in_session, "closed", {}),
+        (c.warming_bars is not None, "warming_up", {"bars": c.warming_bars}),
+        (c.state is TradingState.SELL_ONLY, "state_sell_only", {}),
+        (bool(c.mismatch), "mismatch", {"detail": c.mismatch}),
+    ]
+    return [(key, values) for hit, key, values in checks if hit]
+
+
+def _hhmmss(moment: datetime | None) -> str:
+    return moment.strftime("%H:%M:%S") if moment is not None else ""
+
+
+def compute_status(c: Conditions, lang: Lang = "zh") -> EngineStatus:
+    """Build the :class:`EngineStatus` for ``c`` in ``lang``."""
+    why = text(c.why_key, lang)
+    blockers = _blocker_list(c)
+    texts = []
+    for key, values in blockers:
+        if key in STATE_KEYS.values():
+            values = {"why": why}
+        texts.append(text(key, lang, **values))
+    reason = text(STATE_KEYS[c.state], lang, why=why)
+    return EngineStatus(
+        state=c.state, reason_key=c.why_key, reason=reason, blockers=tuple(k for k, _ in blockers),
+        blocker_texts=tuple(texts), headline=texts[0] if texts else reason, stale=c.stale,
+        quote_age_s=round(c.quote_age_s, 1), silent_until=c.silent_until, mismatch=c.mismatch,
+        paper=c.paper, pending_signal_id=c.pending_id,
+    )
+
+
+def allows(status: EngineStatus, direction: str) -> bool:
+    """True when a signal in ``direction`` may go out under ``status``."""
+    blocking = [b for b in status.blockers if direction == "BUY" or b not in BUY_ONLY_BLOCKERS]
+    return not blocking

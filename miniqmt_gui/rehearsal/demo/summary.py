@@ -1,0 +1,157 @@
+"""The run's facts, read from the files the processes left (never from their memory).
+
+Sources: ``shared_quote.json`` (quotes written), the engine's decision journal (signals emitted,
+results applied), the executor's journal (one outcome per signal), the broker record of
+:mod:`.ledger_watch` (orders, trades, position) and ``dashboard_state.json`` (the app's book).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from miniqmt_gui.rehearsal.demo.layout import DemoLayout
+from miniqmt_gui.rehearsal.demo.ledger_watch import BrokerRecord
+from windows_bridge.brokers.interface import Side
+from windows_bridge.contract.atomic_io import read_message
+from windows_bridge.contract.files import QUOTE_FILE, STATE_FILE
+from windows_bridge.contract.messages import DashboardState, SharedQuote
+
+CODE = "159201.SZ"
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Every complete JSON object line of ``path`` (torn or foreign lines skipped)."""
+    try:
+        lines = path.read_bytes().splitlines()
+    except OSError:
+        return []
+    found = []
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict):
+            found.append(entry)
+    return found
+
+
+def engine_signals(layout: DemoLayout) -> tuple[list[str], int, Counter[str]]:
+    """(signal ids in emission order, re-emissions, results applied per id) from the decision journal."""
+    ids: list[str] = []
+    reemitted = 0
+    applied: Counter[str] = Counter()
+    for entry in read_jsonl(layout.decisions):
+        event, sid = entry.get("event"), str(entry.get("signal_id") or "")
+        if event == "signal" and sid not in ids:
+            ids.append(sid)
+        elif event == "signal_reemitted":
+            reemitted += 1
+        elif event == "result" and sid:
+            applied[sid] += 1
+    return ids, reemitted, applied
+
+
+def executor_outcomes(layout: DemoLayout) -> dict[str, dict[str, Any]]:
+    """The first journaled outcome (the result) per signal id."""
+    outcomes: dict[str, dict[str, Any]] = {}
+    for entry in read_jsonl(layout.journal):
+        if entry.get("type") == "outcome" and isinstance(entry.get("result"), dict):
+            outcomes.setdefault(str(entry.get("signal_id")), entry["result"])
+    return outcomes
+
+
+def book_state(layout: DemoLayout) -> DashboardState | None:
+    """The app's persisted layer book."""
+    return read_message(layout.shared / STATE_FILE, DashboardState).value
+
+
+@dataclass
+class Pnl:
+    """Grid P&L with average cost (the base position is not part of it)."""
+
+    realised: float = 0.0
+    unrealised: float = 0.0
+    fees: float = 0.0
+    inventory: int = 0
+    cost: float = 0.0
+
+    def trade(self, side: Side, shares: int, price: float) -> None:
+        """Apply one fill."""
+        if side is Side.BUY:
+            self.inventory += shares
+            self.cost += shares * price
+            return
+        avg = self.cost / self.inventory if self.inventory else price
+        sold = min(shares, self.inventory)
+        self.realised += (price - avg) * sold
+        self.inventory -= sold
+        self.cost -= avg * sold
+
+
+def grid_pnl(record: BrokerRecord) -> Pnl:
+    """Realised + unrealised P&L of every fill, marked at the last price."""
+    pnl = Pnl()
+    trades = sorted(record.trades.values(), key=lambda t: (t.time.isoformat() if t.time else "", t.trade_id))
+    for t in trades:
+        pnl.trade(t.side, t.shares, t.price)
+    pnl.fees = sum(o.fees for o in record.orders.values())
+    last = record.last.last_prices.get(CODE, 0.0) if record.last else 0.0
+    if pnl.inventory and last:
+        pnl.unrealised = last * pnl.inventory - pnl.cost
+    return pnl
+
+
+def _results_block(outcomes: dict[str, dict[str, Any]]) -> dict[str, int]:
+    status = Counter(str(r.get("status")) for r in outcomes.values())
+    return {
+        "results": len(outcomes), "filled": status["filled"], "partial_fills": status["partially_filled"],
+        "cancelled": status["cancelled"], "rejections": status["rejected"],
+    }
+
+
+def _book_block(layout: DemoLayout, record: BrokerRecord, base: int) -> dict[str, Any]:
+    book = book_state(layout)
+    lots = sum(lot.shares for lot in book.positions) if book else None
+    pos = record.last.positions.get(CODE) if record.last else None
+    broker_volume = pos.volume if pos is not None else None
+    grid = None if broker_volume is None else broker_volume - base
+    return {
+        "book_layers": book.hold_layers if book else None, "book_lot_shares": lots,
+        "book_pending_signal": book.pending_signal.signal_id if book and book.pending_signal else None,
+        "broker_volume": broker_volume, "base_shares": base, "broker_grid_shares": grid,
+        "match": lots is not None and grid == lots,
+    }
+
+
+def build_summary(layout: DemoLayout, record: BrokerRecord, *, base: int, elapsed_s: float,
+                  extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON summary of one run (see the module docstring for where each figure comes from)."""
+    quote = read_message(layout.shared / QUOTE_FILE, SharedQuote).value
+    ids, reemitted, applied = engine_signals(layout)
+    outcomes = executor_outcomes(layout)
+    dups = record.duplicates()
+    pnl = grid_pnl(record)
+    summary: dict[str, Any] = {
+        "folder": str(layout.root),
+        "quotes_seen": quote.seq if quote else 0,
+        "last_quote_time": quote.time.isoformat() if quote else None,
+        "signals": len(ids), "signals_reemitted": reemitted,
+        "orders": len(record.orders), "fills": len(record.trades),
+        "orders_filled_in_parts": sum(1 for n in Counter(t.order_id for t in record.trades.values()).values()
+                                      if n > 1),
+        **_results_block(outcomes),
+        "signals_without_result": [s for s in ids if s not in outcomes],
+        "results_applied_twice": [s for s, n in applied.items() if n > 1],
+        "duplicates": len(dups), "duplicate_remarks": dups,
+        **_book_block(layout, record, base),
+        "pnl": {"realised": round(pnl.realised, 2), "unrealised": round(pnl.unrealised, 2),
+                "fees": round(pnl.fees, 2), "total": round(pnl.realised + pnl.unrealised - pnl.fees, 2)},
+        "elapsed_s": round(elapsed_s, 1),
+    }
+    summary.update(extra or {})
+    return summary

@@ -1,0 +1,303 @@
+"""The bridge producer: QMT quotes, bars, position and asset → ``shared_quote.json`` every few seconds.
+
+Console script ``miniqmt-bridge`` (also ``python -m windows_bridge.bridge``). One cycle
+(:meth:`BridgeProducer.tick`) reads the latest tick, the recent completed 1-minute bars, the
+broker position in the traded code and the asset, and writes one atomic ``shared_quote.json``
+with a ``seq`` that only grows (persisted in the state folder, so a restart never goes back) and
+a heartbeat. A failed position query is published as ``positions_status: "failed"`` without any
+position — never as an empty one that would look flat.
+
+It keeps running through everything the Windows side throws at it: QMT restarts and
+disconnects (new session with backoff; the file says ``connected: false`` meanwhile and the log
+says why), the shared folder disappearing (retried every cycle, logged once per outage) and a
+daily re-initialisation before the open (09:10: reconnect and re-subscribe).
+
+Options: ``--once``, ``--interval S``, ``--replay CSV --speed N`` (the xtquant fake replaying a
+bar file through the same code path) and ``--export-history CODE --period 1m --start YYYYMMDD
+[--end YYYYMMDD] [--out PATH]`` (a backtest-ready CSV into the shared folder).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from windows_bridge.brokers.interface import Broker, BrokerAsset, BrokerPositionInfo, DisconnectedEvent
+from windows_bridge.brokers.xtquant.market_data import InstrumentInfo, Tick, XtMarketData
+from windows_bridge.contract.atomic_io import read_message, write_bytes_atomic, write_message
+from windows_bridge.contract.config import Settings
+from windows_bridge.contract.files import QUOTE_FILE
+from windows_bridge.contract.market_hours import SHANGHAI, now_shanghai
+from windows_bridge.contract.messages import AssetInfo, Bar, BrokerPosition, SharedQuote
+
+log = logging.getLogger("windows_bridge.bridge")
+
+SEQ_FILE = "bridge_seq.json"
+REINIT_AT = dtime(9, 10)
+MARKET_RETRY_S = 30.0
+
+
+class ReconnectingBroker(Broker, Protocol):
+    """A broker the bridge can bring back: :class:`~windows_bridge.brokers.xtquant.execution.XtBroker`."""
+
+    last_error: str
+
+    @property
+    def account_status(self) -> str:
+        """The account status as text."""
+        ...
+
+    def reconnect(self, force: bool = False) -> bool:
+        """Try a new session (backing off unless ``force``)."""
+        ...
+
+
+class SeqStore:
+    """The producer ``seq``: persisted before use so it never repeats, even across restarts."""
+
+    def __init__(self, path: Path, floor: int = 0) -> None:
+        """Seed from ``path`` and ``floor`` (e.g. the seq in an existing quote file), whichever is higher."""
+        self.path = path
+        self.value = max(self._read(), floor)
+
+    def _read(self) -> int:
+        try:
+            return int(json.loads(self.path.read_text(encoding="utf-8"))["seq"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return 0
+
+    def next(self) -> int:
+        """The next seq, written to disk (fsync'd) before it is handed out."""
+        self.value += 1
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(self.path, json.dumps({"seq": self.value}).encode("ascii"))
+        return self.value
+
+
+def _position(positions: list[BrokerPositionInfo] | None, code: str) -> BrokerPosition | None:
+    """The position in ``code``; flat (volume 0) when absent from an answered query, None if it failed."""
+    if positions is None:
+        return None
+    for p in positions:
+        if p.code == code:
+            return BrokerPosition(
+                volume=max(0, p.volume),
+                can_use_volume=max(0, p.can_use_volume),
+                avg_price=max(0.0, p.avg_price),
+                market_value=max(0.0, p.market_value),
+            )
+    return BrokerPosition()
+
+
+def _asset(asset: BrokerAsset | None) -> AssetInfo | None:
+    if asset is None:
+        return None
+    return AssetInfo(
+        cash=asset.cash,
+        total_asset=asset.total_asset,
+        market_value=asset.market_value,
+        frozen_cash=asset.frozen_cash,
+    )
+
+
+class BridgeProducer:
+    """One bridge: :meth:`tick` is a full cycle; :meth:`run` repeats it every ``interval`` seconds."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        broker: ReconnectingBroker,
+        market: XtMarketData,
+        *,
+        interval: float | None = None,
+        clock: Callable[[], datetime] = now_shanghai,
+        reinit_at: dtime = REINIT_AT,
+    ) -> None:
+        """Nothing is read or written until :meth:`start` / :meth:`tick`."""
+        self.settings = settings
+        self.code = settings.code
+        self.broker = broker
+        self.market = market
+        self.interval = interval or settings.quote_interval_s
+        self.clock = clock
+        self.reinit_at = reinit_at
+        self.quote_path = settings.shared_dir / QUOTE_FILE
+        self.seq = SeqStore(settings.state_dir / SEQ_FILE, floor=self._existing_seq())
+        self.producer = f"bridge@{socket.gethostname()}:{os.getpid()}"
+        self._last_tick: Tick | None = None
+        self._last_bars: list[Bar] = []
+        self._instrument: tuple[date, InstrumentInfo] | None = None
+        self._share_outage = False
+        self._was_connected: bool | None = None
+        self._market_down_since: float | None = None
+        self._reinit_day: date | None = None
+
+    def _existing_seq(self) -> int:
+        found = read_message(self.quote_path, SharedQuote)
+        return found.value.seq if found.value is not None else 0
+
+    def start(self) -> None:
+        """Subscribe the code's quotes (failures are retried by the cycle)."""
+        if not self.market.subscribe(self.code):
+            log.warning("subscribe_quote(%s) failed: %s", self.code, self.market.last_error or "refused")
+
+    # ------------------------------------------------------------------ one cycle
+
+    def tick(self) -> SharedQuote | None:
+        """Read everything once and publish; the written quote, or None when nothing was written."""
+        now = self.clock()
+        self._maybe_reinit(now)
+        self._keep_connected()
+        tick = self._read_tick()
+        if tick is None:
+            return None
+        quote = self._build(tick, now)
+        return quote if quote is not None and self._publish(quote) else None
+
+    def _maybe_reinit(self, now: datetime) -> None:
+        """Once a day before the open: new QMT session and fresh subscriptions."""
+        local = now.astimezone(SHANGHAI)
+        if self._reinit_day is None:  # first cycle: the session was just opened anyway
+            passed = local.time() >= self.reinit_at
+            self._reinit_day = local.date() if passed else local.date() - timedelta(days=1)
+            return
+        if local.date() > self._reinit_day and local.time() >= self.reinit_at:
+            self._reinit_day = local.date()
+            log.info("daily re-initialisation: new QMT session and re-subscribe")
+            self.broker.reconnect(force=True)
+            self.market.reconnect()
+            self.market.subscribe(self.code)
+            self._instrument = None
+
+    def _keep_connected(self) -> None:
+        while (event := self.broker.next_event(0)) is not None:
+            if isinstance(event, DisconnectedEvent):
+                log.warning("QMT disconnected: %s", event.message)
+        if not self.broker.connected and self.broker.reconnect():
+            self.market.subscribe(self.code)
+        up = self.broker.connected
+        if up != self._was_connected:
+            if up:
+                log.info("QMT session up")
+            else:
+                log.warning("QMT not connected: %s", self.broker.last_error or "unknown reason")
+            self._was_connected = up
+
+    def _read_tick(self) -> Tick | None:
+        tick = self.market.latest_tick(self.code)
+        if tick is not None:
+            self._market_down_since = None
+            self._last_tick = tick
+            return tick
+        since = self._market_down_since
+        if since is None:
+            log.warning("no quote for %s: %s", self.code, self.market.last_error or "no data yet")
+            self._market_down_since = time.monotonic()
+        elif time.monotonic() - since > MARKET_RETRY_S:
+            self._market_down_since = time.monotonic()
+            if self.market.reconnect():
+                self.market.subscribe(self.code)
+        return self._last_tick
+
+    def _read_bars(self, tick: Tick) -> list[Bar]:
+        bars = self.market.recent_bars(self.code, self.settings.history_bars, until=tick.time)
+        if bars:
+            self._last_bars = bars
+        return self._last_bars
+
+    def _read_instrument(self, today: date) -> InstrumentInfo | None:
+        if self._instrument is None or self._instrument[0] != today:
+            info = self.market.instrument(self.code)
+            if info is None:
+                return None
+            self._instrument = (today, info)
+        return self._instrument[1]
+
+    def _build(self, tick: Tick, now: datetime) -> SharedQuote | None:
+        connected = self.broker.connected
+        positions = self.broker.query_positions() if connected else None
+        asset = self.broker.query_asset() if connected else None
+        fresh = self._market_down_since is None
+        info = self._read_instrument(tick.time.date())
+        position = _position(positions, self.code)
+        fields: dict[str, Any] = {
+            "code": self.code,
+            "time": tick.time,
+            "price": tick.price,
+            "pre_close": tick.pre_close,
+            "open": tick.open,
+            "high": tick.high,
+            "low": tick.low,
+            "volume": tick.volume,
+            "amount": tick.amount,
+            "bid_price": tick.bid_price,
+            "bid_vol": tick.bid_vol,
+            "ask_price": tick.ask_price,
+            "ask_vol": tick.ask_vol,
+            "history": self._read_bars(tick) if fresh else self._last_bars,
+            "position": position,
+            "asset": _asset(asset),
+            "positions_status": "ok" if position is not None else "failed",
+            "connected": connected and fresh,
+            "account_status": self.broker.account_status if connected else "disconnected",
+            "heartbeat": now,
+            "producer": self.producer,
+        }
+        if info is not None:
+            fields.update(
+                up_stop_price=info.up_stop,
+                down_stop_price=info.down_stop,
+                price_tick=info.price_tick or 0.001,
+            )
+        try:
+            return SharedQuote(seq=self.seq.value + 1, **fields)
+        except ValidationError as exc:
+            log.error("quote not published, it does not validate: %s", exc)
+            return None
+
+    def _publish(self, quote: SharedQuote) -> bool:
+        """Persist the seq, then write the quote atomically; False (logged once) while the share is gone."""
+        try:
+            seq = self.seq.next()
+            write_message(self.quote_path, quote.model_copy(update={"seq": seq}))
+        except OSError as exc:
+            if not self._share_outage:
+                log.warning("cannot write %s (%s); retrying every cycle", self.quote_path, exc)
+                self._share_outage = True
+            return False
+        if self._share_outage:
+            log.info("shared folder %s is back; publishing again", self.settings.shared_dir)
+            self._share_outage = False
+        return True
+
+    # ------------------------------------------------------------------ loop
+
+    def run(self, stop: threading.Event | None = None) -> None:
+        """Cycle every ``interval`` seconds until ``stop`` is set; no exception ends the loop."""
+        stop = stop or threading.Event()
+        self.start()
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                self.tick()
+            except Exception:
+                log.exception("bridge cycle failed; continuing")
+            stop.wait(max(0.0, self.interval - (time.monotonic() - started)))
+
+
+# --------------------------------------------------------------------------- history export
+
+
+# --------------------------------------------------------------------------- command line
+

@@ -1,0 +1,168 @@
+"""Atomic file writes and tolerant reads for the shared folder.
+
+Writers never leave a half-written file under the final name: the bytes go to a temp file in
+the same folder, are flushed and fsync'd, then ``os.replace`` swaps them in (and the folder is
+fsync'd where the OS allows). Readers treat a missing, half-written or invalid file as
+"not yet" or "reject" — never as data. Windows sharing violations (another process has the file
+open, as antivirus and the Parallels share do) surface as ``PermissionError``; both sides retry
+those a bounded number of times with backoff.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import os
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+from windows_bridge.contract.messages import MAX_FILE_BYTES, ProtocolError, decode, encode
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+RETRY_DELAYS_S: tuple[float, ...] = (0.01, 0.02, 0.05, 0.1, 0.2, 0.4)
+TEMP_SUFFIX = ".tmp"
+
+
+class SharedFolderError(OSError):
+    """The shared folder could not be written or read after the bounded retries."""
+
+
+def _retrying(action: Callable[[], T], what: str, delays: tuple[float, ...] = RETRY_DELAYS_S) -> T:
+    """Run ``action``, retrying ``PermissionError`` (sharing violations) with backoff."""
+    for attempt, delay in enumerate((*delays, None)):
+        try:
+            return action()
+        except PermissionError as exc:
+            if delay is None:
+                raise SharedFolderError(
+                    exc.errno or errno.EACCES, f"{what}: still locked after {attempt + 1} tries ({exc})"
+                ) from exc
+            log.debug("%s: sharing violation, retry in %.2fs", what, delay)
+            time.sleep(delay)
+    raise AssertionError("unreachable")
+
+
+def _fsync_dir(folder: Path) -> None:
+    """fsync a directory so the rename survives a power cut; not possible on Windows."""
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some network/shared file systems refuse directory fsync; the replace still happened
+    finally:
+        os.close(fd)
+
+
+def write_bytes_atomic(path: Path, data: bytes, *, fsync: bool = True) -> None:
+    """Write ``data`` to ``path`` atomically (temp → flush → fsync → replace → dir fsync)."""
+    folder = path.parent
+    tmp = folder / f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}{TEMP_SUFFIX}"
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            if fsync:
+                os.fsync(fh.fileno())
+        _retrying(lambda: os.replace(tmp, path), f"replace {path.name}")
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    if fsync:
+        _fsync_dir(folder)
+
+
+def write_message(path: Path, message: BaseModel, *, fsync: bool = True) -> None:
+    """Encode a protocol message and write it atomically."""
+    write_bytes_atomic(path, encode(message), fsync=fsync)
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes | None:
+    """Read a file's bytes, or ``None`` when it does not exist. Reads at most ``limit`` + 1 bytes."""
+
+    def _read() -> bytes | None:
+        try:
+            with open(path, "rb") as fh:
+                return fh.read(limit + 1)
+        except FileNotFoundError:
+            return None
+
+    return _retrying(_read, f"read {path.name}")
+
+
+@dataclass(frozen=True)
+class ReadResult(Generic[M]):
+    """Outcome of reading a protocol file: ``value`` when valid, else ``missing`` or ``error``."""
+
+    value: M | None = None
+    missing: bool = False
+    error: str = ""
+    raw: bytes = b""
+
+    @property
+    def ok(self) -> bool:
+        """True when the file existed and validated."""
+        return self.value is not None
+
+
+def read_message(path: Path, model: type[M]) -> ReadResult[M]:
+    """Read and validate a protocol file; never raises for bad content or a missing file."""
+    try:
+        raw = read_bytes(path)
+    except OSError as exc:
+        return ReadResult(error=f"cannot read {path.name}: {exc}")
+    if raw is None:
+        return ReadResult(missing=True)
+    if len(raw) <= MAX_FILE_BYTES and not raw.strip():
+        return ReadResult(error="empty file", raw=raw)
+    try:
+        return ReadResult(value=decode(raw, model), raw=raw)
+    except ProtocolError as exc:
+        return ReadResult(error=str(exc), raw=raw[:4096])
+
+
+def remove_file(path: Path) -> bool:
+    """Delete ``path`` (retrying sharing violations); True when it was there."""
+
+    def _rm() -> bool:
+        try:
+            path.unlink()
+            return True
+        except FileNotFoundError:
+            return False
+
+    return _retrying(_rm, f"remove {path.name}")
+
+
+def clean_stale_temps(folder: Path, older_than_s: float = 300.0) -> int:
+    """Remove temp files left by a writer that crashed mid-write; returns how many went."""
+    removed = 0
+    now = time.time()
+    try:
+        entries = list(folder.glob(f".*{TEMP_SUFFIX}"))
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            if now - entry.stat().st_mtime > older_than_s:
+                entry.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed

@@ -1,0 +1,150 @@
+"""Configuration of the Windows processes (and the shared settings the app reads).
+
+A TOML file in the platformdirs config folder, overridden by the environment variables of
+SPEC §3. ``check_for`` validates the settings a process needs at start and returns readable
+problems that say what to fix (the process prints them and exits rather than half-start).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from windows_bridge.contract.messages import describe_validation_error
+
+APP_NAME = "miniqmt"
+CONFIG_FILE_NAME = "config.toml"
+
+AccountType = Literal["STOCK", "CREDIT"]
+BrokerKind = Literal["xtquant", "fake"]
+
+#: environment variable -> config field
+ENV_OVERRIDES: dict[str, str] = {
+    "SHARED_DIR": "shared_dir",
+    "QMT_USERDATA_PATH": "qmt_userdata_path",
+    "ACCOUNT_ID": "account_id",
+    "ACCOUNT_TYPE": "account_type",
+    "ORDER_EXECUTOR_SIMULATE": "simulate",
+    "MINIQMT_BROKER": "broker",
+    "MINIQMT_STATE_DIR": "state_dir",
+    "MINIQMT_HMAC_KEY_FILE": "hmac_key_file",
+}
+
+
+def default_shared_dir() -> Path:
+    """The Parallels-mapped share: ``~/Documents/miniqmt`` on the Mac, its mapping in Windows."""
+    if sys.platform == "win32":
+        return Path(r"C:\Mac\Home\Documents\miniqmt")
+    return Path.home() / "Documents" / "miniqmt"
+
+
+def config_dir() -> Path:
+    """Where ``config.toml`` and the HMAC key live (never the shared folder)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def default_state_dir() -> Path:
+    """Local disk for journals, ledgers and logs of the Windows processes."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+class RiskLimits(BaseModel):
+    """Executor pre-trade limits."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code_whitelist: list[str] = Field(default_factory=lambda: ["159201.SZ"])
+    max_shares_per_order: Annotated[int, Field(gt=0)] = 100_000
+    max_value_per_order: Annotated[float, Field(gt=0)] = 60_000.0
+    price_collar: Annotated[float, Field(gt=0, le=0.2)] = 0.02
+    max_signal_age_s: Annotated[float, Field(gt=0)] = 120.0
+    max_quote_age_s: Annotated[float, Field(gt=0)] = 600.0
+    max_orders_per_day: Annotated[int, Field(gt=0)] = 60
+
+
+class Settings(BaseModel):
+    """All settings of the Windows processes."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    shared_dir: Path = Field(default_factory=default_shared_dir)
+    state_dir: Path = Field(default_factory=default_state_dir)
+    qmt_userdata_path: str = ""
+    account_id: str = ""
+    account_type: AccountType = "STOCK"
+    broker: BrokerKind = "xtquant"
+    simulate: bool = False
+    session_check_in_simulate: bool = False
+    hmac_key_file: Path | None = None
+    poll_interval_s: Annotated[float, Field(gt=0, le=5)] = 0.1
+    order_timeout_s: Annotated[float, Field(gt=0)] = 30.0
+    quote_interval_s: Annotated[float, Field(gt=0, le=60)] = 3.0
+    history_bars: Annotated[int, Field(ge=120, le=2000)] = 240
+    code: str = "159201.SZ"
+    risk: RiskLimits = Field(default_factory=RiskLimits)
+
+
+class ConfigError(ValueError):
+    """The configuration is unusable; the message says what to fix."""
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read ``config.toml`` (if present) and apply environment overrides."""
+    env = os.environ if env is None else env
+    path = path or Path(env.get("MINIQMT_CONFIG", str(config_dir() / CONFIG_FILE_NAME)))
+    data: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc}); fix or delete the file") from None
+    for var, field in ENV_OVERRIDES.items():
+        if var in env and env[var] != "":
+            data[field] = _truthy(env[var]) if field == "simulate" else env[var]
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{path} / environment: {describe_validation_error(exc)}") from None
+
+
+def _writable(folder: Path) -> bool:
+    probe = folder / f".miniqmt_write_probe_{os.getpid()}"
+    try:
+        probe.write_bytes(b"ok")
+        probe.unlink()
+        return True
+    except OSError:
+        return False
+
+
+def check_for(settings: Settings, role: Literal["bridge", "executor", "app"]) -> list[str]:
+    """Problems that stop ``role`` from starting, each saying what to fix (empty list = fine)."""
+    problems: list[str] = []
+    shared = settings.shared_dir
+    if not shared.is_dir():
+        problems.append(
+            f"shared folder {shared} does not exist: create it, or set SHARED_DIR "
+            "(in Windows the Parallels share is usually C:\\Mac\\Home\\Documents\\miniqmt)"
+        )
+    elif not _writable(shared):
+        problems.append(f"shared folder {shared} is not writable: check its permissions / Parallels sharing")
+    needs_qmt = role in ("bridge", "executor") and settings.broker == "xtquant"
+    if needs_qmt and not (role == "executor" and settings.simulate):
+        if not settings.qmt_userdata_path:
+            problems.append("QMT_USERDATA_PATH is not set: point it at QMT's userdata_mini folder")
+        if not settings.account_id:
+            problems.append("ACCOUNT_ID is not set: your broker account number")
+    if settings.hmac_key_file is not None and not settings.hmac_key_file.exists():
+        problems.append(f"HMAC key file {settings.hmac_key_file} does not exist: copy the key or unset it")
+    return problems
