@@ -228,6 +228,9 @@ class ResultStatus(StrEnum):
     REJECTED = "rejected"
     CANCELLED = "cancelled"
     SIMULATED = "simulated"
+    #: the order's fate cannot be established any more (e.g. a crash, then QMT's day rolled over):
+    #: never "not placed" — the app holds and reconciles with the broker's position
+    IN_DOUBT = "in_doubt"
 
 
 class OrderResult(_Message):
@@ -246,6 +249,7 @@ class OrderResult(_Message):
     reason_code: str = ""
     timestamp: AwareDatetime
     simulate: bool = False
+    hmac: str | None = None
 
     @model_validator(mode="after")
     def _fills_consistent(self) -> OrderResult:
@@ -256,6 +260,13 @@ class OrderResult(_Message):
         if self.status in (ResultStatus.REJECTED, ResultStatus.CANCELLED) and self.filled_shares:
             raise ValueError(f"status {self.status.value} cannot carry filled shares (use partially_filled)")
         return self
+
+
+    def payload(self) -> dict[str, Any]:
+        """The signed content: every field except ``hmac``, JSON-ready."""
+        data = self.model_dump(mode="json")
+        data.pop("hmac", None)
+        return data
 
 
 class DoneMarker(_Message):

@@ -1,4 +1,4 @@
-"""Optional HMAC-SHA256 signatures on signals.
+"""Optional HMAC-SHA256 signatures on signals (app → executor) and results (executor → app).
 
 The key lives in the user's config folder (``platformdirs``), never in the shared folder, so a
 file dropped into the share by anything else cannot place an order when a key is configured.
@@ -11,24 +11,27 @@ import hmac
 import os
 import secrets
 from pathlib import Path
+from typing import TypeVar
 
-from windows_bridge.contract.messages import OrderSignal, canonical_json
+from windows_bridge.contract.messages import OrderResult, OrderSignal, canonical_json
+
+Signed = TypeVar("Signed", OrderSignal, OrderResult)
 
 KEY_FILE_NAME = "signal_hmac.key"
 
 
-def sign(signal: OrderSignal, key: bytes) -> OrderSignal:
-    """Return a copy of ``signal`` carrying the HMAC of its canonical payload."""
-    mac = hmac.new(key, canonical_json(signal.payload()), hashlib.sha256).hexdigest()
-    return signal.model_copy(update={"hmac": mac})
+def sign(message: Signed, key: bytes) -> Signed:
+    """Return a copy of a signal or result carrying the HMAC of its canonical payload."""
+    mac = hmac.new(key, canonical_json(message.payload()), hashlib.sha256).hexdigest()
+    return message.model_copy(update={"hmac": mac})
 
 
-def verify(signal: OrderSignal, key: bytes) -> bool:
-    """True when the signal's HMAC matches its payload under ``key`` (constant-time compare)."""
-    if not signal.hmac:
+def verify(message: OrderSignal | OrderResult, key: bytes) -> bool:
+    """True when the message's HMAC matches its payload under ``key`` (constant-time compare)."""
+    if not message.hmac:
         return False
-    expected = hmac.new(key, canonical_json(signal.payload()), hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, signal.hmac)
+    expected = hmac.new(key, canonical_json(message.payload()), hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, message.hmac)
 
 
 def load_key(path: Path) -> bytes | None:
