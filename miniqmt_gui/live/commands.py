@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import queue
 from dataclasses import dataclass
-from typing import Any
 
 from miniqmt_gui.live.events import TradingState
+from miniqmt_gui.strategy.params import StrategyParams
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,9 @@ class Resume:
 
 @dataclass(frozen=True)
 class SetParams:
-    """Replace the strategy parameters (a validated ``StrategyParams``)."""
+    """Replace the strategy parameters."""
 
-    params: Any
+    params: StrategyParams
 
 
 Command = SetState | Resume | SetParams

@@ -28,11 +28,12 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from miniqmt_gui.live import book as bk
 from miniqmt_gui.live.broker_sync import BrokerSync, SyncVerdict
 from miniqmt_gui.live.commands import CommandQueue, Resume, SetParams, SetState
+from miniqmt_gui.live.decider import Decider, Intent
 from miniqmt_gui.live.decision_journal import DecisionJournal, export_csv
 from miniqmt_gui.live.events import (
     BookEvent,
@@ -56,7 +57,8 @@ from miniqmt_gui.live.settings import EngineSettings
 from miniqmt_gui.live.staleness import StalenessTracker
 from miniqmt_gui.live.state_store import load_state, save_state
 from miniqmt_gui.live.status import Conditions, allows, compute_status
-from miniqmt_gui.live.strategy_port import Decider, Intent, Snapshot
+from miniqmt_gui.strategy.indicators import IndicatorSnapshot
+from miniqmt_gui.strategy.params import StrategyParams
 from windows_bridge.contract.atomic_io import remove_file, write_bytes_atomic
 from windows_bridge.contract.files import STOP_FILE
 from windows_bridge.contract.market_hours import in_continuous_session, now_shanghai
@@ -92,7 +94,7 @@ class LiveEngine:
         settings: EngineSettings,
         decider: Decider,
         *,
-        params: Any = None,
+        params: StrategyParams | None = None,
         route: OrderRoute | None = None,
         clock: Callable[[], datetime] = now_shanghai,
         monotonic: Callable[[], float] = time.monotonic,
@@ -101,7 +103,7 @@ class LiveEngine:
     ) -> None:
         """Load the book from ``settings.state_path``; the engine starts *stopped* (call :meth:`start`).
 
-        ``decider`` is the strategy core (:func:`.core_decider.make_core_decider`); ``route`` defaults to
+        ``decider`` is the strategy (:class:`.decider.GridDecider`); ``route`` defaults to
         the shared folder (paper mode: pass :class:`.paper.PaperRoute`). ``clock``/``monotonic``/``token``
         are injectable for tests; ``checkpoint(name)`` is called at each persistence step (crash tests).
         """
@@ -123,7 +125,7 @@ class LiveEngine:
         self._seen_seq: int | None = None
         self._silent_until: float | None = None
         self._mismatch = ""
-        self._snap: Snapshot | None = None
+        self._snap: IndicatorSnapshot | None = None
         self._snap_key: tuple[object, ...] | None = None
         self._last_signal: OrderSignal | None = None
         self._last_result: OrderResult | None = None
@@ -158,7 +160,7 @@ class LiveEngine:
         """Remove ``STOP`` and trade normally again."""
         self._commands.put(Resume())
 
-    def set_params(self, params: Any) -> None:
+    def set_params(self, params: StrategyParams) -> None:
         """Use other strategy parameters from the next evaluation on (a validated ``StrategyParams``)."""
         self._commands.put(SetParams(params))
 
@@ -171,7 +173,7 @@ class LiveEngine:
     def snapshot(self) -> EngineSnapshot:
         """The current book, status, quote, indicators and last signal/result (any thread)."""
         with self._lock:
-            values = dict(self._snap.values) if self._snap is not None else {}
+            values = self._snap.as_dict() if self._snap is not None else {}
             return EngineSnapshot(
                 book=self._book, status=self._status, quote=self._reader.quote, indicators=values,
                 last_signal=self._last_signal, last_result=self._last_result, params=self._params,
@@ -247,7 +249,7 @@ class LiveEngine:
         self._publish(BookEvent(new))
 
     def _entry(self, event: str, quote: SharedQuote | None = None, **fields: object) -> None:
-        ind = dict(self._snap.values) if self._snap is not None else {}
+        ind = self._snap.as_dict() if self._snap is not None else {}
         b = self._book
         self._journal.append(
             event, self._clock(), seq=quote.seq if quote else None, price=quote.price if quote else None,
@@ -372,7 +374,7 @@ class LiveEngine:
         if new is not self._book:
             self._commit(new)
 
-    def _snapshot_for(self, quote: SharedQuote) -> Snapshot:
+    def _snapshot_for(self, quote: SharedQuote) -> IndicatorSnapshot:
         last = quote.history[-1].time if quote.history else None
         key = (last, len(quote.history), quote.history[-1].close if quote.history else None)
         if key != self._snap_key or self._snap is None:

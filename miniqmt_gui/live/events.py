@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from miniqmt_gui.strategy.params import StrategyParams
 from windows_bridge.contract.messages import DashboardState, OrderResult, OrderSignal, SharedQuote
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ class EngineSnapshot:
     indicators: dict[str, float] = field(default_factory=dict)
     last_signal: OrderSignal | None = None
     last_result: OrderResult | None = None
-    params: object = None
+    params: StrategyParams | None = None
 
 
 EngineEvent = QuoteEvent | BookEvent | SignalEvent | ResultEvent | StatusEvent | LogEvent

@@ -19,11 +19,10 @@ from typing import Literal
 
 from windows_bridge.contract import config
 from windows_bridge.contract.atomic_io import read_bytes
-from windows_bridge.contract.files import QUOTE_FILE, STOP_FILE
+from windows_bridge.contract.files import EXECUTOR_HEARTBEAT_FILE, QUOTE_FILE, STOP_FILE
 
 Verdict = Literal["ok", "warn", "fail"]
 
-EXECUTOR_HEARTBEAT_FILE = "executor_heartbeat.json"
 HEARTBEAT_WARN_S = 30.0
 SKEW_WARN_S = 5.0
 SKEW_FAIL_S = 60.0

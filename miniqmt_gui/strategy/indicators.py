@@ -57,7 +57,10 @@ def compute_indicators(bars: pd.DataFrame, params: StrategyParams | None = None)
 
 @dataclass(frozen=True)
 class IndicatorSnapshot:
-    """Indicator values of the last completed 1-minute bar (input of the live evaluation)."""
+    """Indicator values of the last completed 1-minute bar (input of the live evaluation).
+
+    ``bars`` is how many bars they were computed from (shown while the warm-up lasts).
+    """
 
     atr: float
     atr_avg: float
@@ -65,11 +68,23 @@ class IndicatorSnapshot:
     rsi: float
     close: float = float("nan")
     bar_time: datetime | None = None
+    bars: int = 0
+
+    @classmethod
+    def empty(cls) -> IndicatorSnapshot:
+        """No bars yet: every value undefined."""
+        nan = float("nan")
+        return cls(nan, nan, nan, nan)
 
     @property
     def ready(self) -> bool:
         """True when every indicator is defined (the warm-up is over)."""
         return bool(np.isfinite([self.atr, self.atr_avg, self.slope]).all() and not np.isnan(self.rsi))
+
+    def as_dict(self) -> dict[str, float]:
+        """The values by name, for the decision journal and the views."""
+        return {"atr": self.atr, "atr_avg": self.atr_avg, "slope": self.slope, "rsi": self.rsi,
+                "close": self.close}
 
 
 def indicators_from_bars(bars: pd.DataFrame, params: StrategyParams | None = None) -> IndicatorSnapshot:
@@ -79,14 +94,13 @@ def indicators_from_bars(bars: pd.DataFrame, params: StrategyParams | None = Non
     :attr:`IndicatorSnapshot.ready`.
     """
     if len(bars) == 0:
-        nan = float("nan")
-        return IndicatorSnapshot(nan, nan, nan, nan)
+        return IndicatorSnapshot.empty()
     last = compute_indicators(bars, params).iloc[-1]
     stamp = bars.index[-1]
     return IndicatorSnapshot(
         atr=float(last["atr"]), atr_avg=float(last["atr_avg"]), slope=float(last["slope"]),
         rsi=float(last["rsi"]), close=float(bars["close"].iloc[-1]),
-        bar_time=stamp.to_pydatetime() if isinstance(stamp, pd.Timestamp) else None,
+        bar_time=stamp.to_pydatetime() if isinstance(stamp, pd.Timestamp) else None, bars=len(bars),
     )
 
 

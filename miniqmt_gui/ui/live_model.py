@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from miniqmt_gui.live.events import EngineSnapshot
+from miniqmt_gui.strategy.params import StrategyParams
+from windows_bridge.contract.files import EXECUTOR_HEARTBEAT_FILE, QUOTE_FILE
+from windows_bridge.contract.messages import Bar
 
-EXECUTOR_HEARTBEAT_FILE = "executor_heartbeat.json"
 #: an executor heartbeat older than this counts as "not alive"
 EXECUTOR_ALIVE_S = 30.0
 
@@ -60,19 +61,15 @@ class LiveView:
     now: datetime | None = None
 
 
-def _rule_params(params: Any) -> Any:
-    return params.rule_params() if hasattr(params, "rule_params") else None
-
-
 def compute_levels(snapshot: EngineSnapshot) -> Levels:
     """Targets and the next buy trigger with the core's rules (empty until indicators exist)."""
     book = snapshot.book
     anchor = book.last_buy_price or math.nan
     ind = snapshot.indicators
-    rp = _rule_params(snapshot.params)
     quote = snapshot.quote
-    if rp is None or not ind or quote is None:
+    if snapshot.params is None or not ind or quote is None:
         return Levels(anchor=anchor)
+    rp = snapshot.params.rule_params()
     from miniqmt_gui.strategy import rules
 
     _, tp_factor, _ = rules.trend_factors(float(ind.get("slope", 0.0)), rp)
@@ -137,8 +134,6 @@ def check_shared_dir(path: Path, now: datetime) -> SharedCheck:
         writable = True
     except OSError:
         writable = False
-    from windows_bridge.contract.files import QUOTE_FILE
-
     bridge = _heartbeat_time(path / QUOTE_FILE, "heartbeat")
     executor = _heartbeat_time(path / EXECUTOR_HEARTBEAT_FILE, "time")
     return SharedCheck(
@@ -148,11 +143,7 @@ def check_shared_dir(path: Path, now: datetime) -> SharedCheck:
     )
 
 
-def _synthetic_bars(end: datetime, n: int = 200) -> list[Any]:
-    from datetime import timedelta
-
-    from windows_bridge.contract.messages import Bar
-
+def _synthetic_bars(end: datetime, n: int = 200) -> list[Bar]:
     end = end.replace(second=0, microsecond=0)
     bars = []
     for k in range(n):
@@ -162,7 +153,7 @@ def _synthetic_bars(end: datetime, n: int = 200) -> list[Any]:
     return bars
 
 
-def warm_up(params: Any, now: datetime) -> float:
+def warm_up(params: StrategyParams, now: datetime) -> float:
     """Load the compiled rules once, off the GUI thread; returns the seconds it took.
 
     The first call of a numba function loads (or compiles) it while holding the GIL for a few hundred
@@ -180,9 +171,8 @@ def warm_up(params: Any, now: datetime) -> float:
     snap = decider.snapshot(_synthetic_bars(now))
     book = DashboardState(code="159201.SZ", last_buy_price=snap.close or 1.0)
     decider.decide(book, (snap.close or 1.0) * 0.97, snap, now)
-    rp = _rule_params(params)
-    if rp is not None:
-        _, tp_factor, _ = rules.trend_factors(0.0, rp)
-        rules.take_profit_multiple(tp_factor, rp)
-        rules.grid_step(0.001, 1.0, 1.0, 0, rp)
+    rp = params.rule_params()
+    _, tp_factor, _ = rules.trend_factors(0.0, rp)
+    rules.take_profit_multiple(tp_factor, rp)
+    rules.grid_step(0.001, 1.0, 1.0, 0, rp)
     return time.perf_counter() - start

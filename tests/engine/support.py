@@ -6,10 +6,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-from miniqmt_gui.live.strategy_port import Intent, Snapshot
+from miniqmt_gui.live.decider import Intent
 from miniqmt_gui.rehearsal.offline_stages import StageClock
+from miniqmt_gui.strategy.indicators import IndicatorSnapshot
+from miniqmt_gui.strategy.params import StrategyParams
 from windows_bridge.contract.atomic_io import write_message
 from windows_bridge.contract.files import QUOTE_FILE, RESULT_FILE
 from windows_bridge.contract.market_hours import SHANGHAI
@@ -80,17 +81,20 @@ class ScriptedDecider:
     ready: bool = True
     calls: list[float] = field(default_factory=list)
 
-    def snapshot(self, bars: Sequence[Bar]) -> Snapshot:
+    def snapshot(self, bars: Sequence[Bar]) -> IndicatorSnapshot:
         close = bars[-1].close if bars else float("nan")
-        return Snapshot(ready=self.ready and bool(bars), close=close,
-                        bar_time=bars[-1].time if bars else None,
-                        values={"atr": 0.01, "rsi": 50.0}, bars=len(bars))
+        ready = self.ready and bool(bars)
+        nan = float("nan")
+        return IndicatorSnapshot(atr=0.01 if ready else nan, atr_avg=0.01 if ready else nan, slope=0.0,
+                                 rsi=50.0, close=close, bar_time=bars[-1].time if bars else None,
+                                 bars=len(bars))
 
-    def decide(self, book: DashboardState, price: float, snapshot: Snapshot, now: datetime) -> Intent | None:
+    def decide(self, book: DashboardState, price: float, snapshot: IndicatorSnapshot,
+               now: datetime) -> Intent | None:
         self.calls.append(price)
         return self.rule(book, price)
 
-    def with_params(self, params: Any) -> ScriptedDecider:
+    def with_params(self, params: StrategyParams) -> ScriptedDecider:
         return self
 
 

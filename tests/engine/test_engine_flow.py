@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from miniqmt_gui.live.decider import Intent
 from miniqmt_gui.live.events import (
     BookEvent,
     LogEvent,
@@ -13,7 +14,6 @@ from miniqmt_gui.live.events import (
     StatusEvent,
     TradingState,
 )
-from miniqmt_gui.live.strategy_port import Intent
 from windows_bridge.contract.atomic_io import read_message
 from windows_bridge.contract.files import SIGNAL_FILE, STATE_FILE, STOP_FILE
 from windows_bridge.contract.messages import SIGNAL_ID_RE, DashboardState, OrderSignal, ResultStatus

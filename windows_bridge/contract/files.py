@@ -1,28 +1,32 @@
-"""Every file and folder name in the shared folder (SPEC §3), in one place."""
+"""Every file and folder name in the shared folder (SPEC §3), in one place.
+
+Both sides and every tool (self-check, demo, docs) take the names from here; nothing else spells them.
+"""
 
 from __future__ import annotations
 
 from windows_bridge.contract.messages import SIGNAL_ID_RE, ProtocolError
 
+#: bridge → app: quote, 1-minute bars, broker position and asset, ``seq`` and heartbeat
 QUOTE_FILE = "shared_quote.json"
-
-
+#: app → executor: the one outstanding signal
 SIGNAL_FILE = "order_signal.json"
-
-
+#: executor → app: the final result of the last signal
 RESULT_FILE = "order_result.json"
-
-
+#: executor: one ``order_signal_{signal_id}.done`` marker per consumed signal
 DONE_DIR = "order_signal_done"
-
-
+#: executor: signal files it could not accept, kept aside with a timestamp
+REJECTED_DIR = "order_signal_rejected"
+#: executor: ids already handled (a derived view of its local journal)
 EXECUTED_FILE = "executed_signals.json"
-
-
+#: app: the persisted layer book
 STATE_FILE = "dashboard_state.json"
-
-
+#: anyone → executor: the kill switch (see ``windows_bridge.executor.pretrade`` for its spellings)
 STOP_FILE = "STOP"
+#: executor: the owner lock (identity and heartbeat time) that fences placements
+EXECUTOR_LOCK_FILE = "executor.lock"
+#: executor: liveness for the app and self-check
+EXECUTOR_HEARTBEAT_FILE = "executor_heartbeat.json"
 
 
 def done_marker_name(signal_id: str) -> str:

@@ -20,11 +20,11 @@ from datetime import datetime
 from pathlib import Path
 
 from windows_bridge.contract.atomic_io import read_bytes, remove_file
+from windows_bridge.contract.files import REJECTED_DIR
 from windows_bridge.contract.messages import MAX_FILE_BYTES, OrderSignal, ProtocolError, decode
 
 log = logging.getLogger(__name__)
 
-REJECTED_DIR = "order_signal_rejected"
 REREAD_DELAY_S = 0.2
 _MOVE_RETRY_DELAYS_S = (0.01, 0.02, 0.05, 0.1, 0.2, 0.4)
 

@@ -25,11 +25,11 @@ from typing import IO
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from windows_bridge.contract.atomic_io import read_message, remove_file, write_message
+from windows_bridge.contract.files import EXECUTOR_HEARTBEAT_FILE as HEARTBEAT_FILE
+from windows_bridge.contract.files import EXECUTOR_LOCK_FILE as LOCK_FILE
 
 log = logging.getLogger(__name__)
 
-LOCK_FILE = "executor.lock"
-HEARTBEAT_FILE = "executor_heartbeat.json"
 HEARTBEAT_INTERVAL_S = 3.0
 SHARED_LOCK_STALE_S = 30.0
 

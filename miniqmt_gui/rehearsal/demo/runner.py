@@ -18,10 +18,9 @@ from miniqmt_gui.rehearsal.demo.options import DemoOptions
 from miniqmt_gui.rehearsal.demo.prepare import child_env, prepare
 from miniqmt_gui.rehearsal.demo.summary import book_state, build_summary
 from miniqmt_gui.rehearsal.demo.supervisor import Child, Death, Supervisor, python_module
-from windows_bridge.contract.files import QUOTE_FILE
+from windows_bridge.contract.files import EXECUTOR_HEARTBEAT_FILE, QUOTE_FILE
 
 READY_TIMEOUT_S = 60.0
-HEARTBEAT_FILE = "executor_heartbeat.json"
 QUIET_S = 0.6
 
 
@@ -97,7 +96,7 @@ class ChainRun:
         self.replay_start = time.time() + self.options.lead_s
         self.watch = LedgerWatch(self.layout.ledger).start()
         self._start_waiting(BRIDGE, self.bridge_argv(), self.layout.shared / QUOTE_FILE)
-        self._start_waiting(EXECUTOR, self.executor_argv(), self.layout.shared / HEARTBEAT_FILE)
+        self._start_waiting(EXECUTOR, self.executor_argv(), self.layout.shared / EXECUTOR_HEARTBEAT_FILE)
         if gui:
             self.supervisor.add(self.child(APP, self.app_argv()))
         elif engine:
