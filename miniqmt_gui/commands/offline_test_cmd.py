@@ -31,8 +31,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         with tempfile.TemporaryDirectory(prefix="miniqmt-offline-") as tmp:
             checklist = run_stages(Path(tmp))
-    passed = sum(item.ok for item in checklist.items)
-    total = len(checklist.items)
+    passed, total = checklist.passed, len(checklist)
     verdict = "全部通过 ALL PASSED" if checklist.ok else "未通过 FAILED"
     print(f"\n{verdict}: {passed}/{total}")
     return 0 if checklist.ok else 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from dataclasses import asdict
 
 from miniqmt_gui.rehearsal.selfcheck import format_report, run_checks
 
@@ -23,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
         env["SHARED_DIR"] = args.shared_dir
     checks = run_checks(env)
     if args.json:
-        print(json.dumps([asdict(c) for c in checks], ensure_ascii=False, indent=1))
+        print(json.dumps(checks.as_json(), ensure_ascii=False, indent=1))
     else:
         print(format_report(checks))
-    return 1 if any(c.verdict == "fail" for c in checks) else 0
+    return 0 if checks.ok else 1

@@ -21,7 +21,7 @@ import math
 import random
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from miniqmt_gui.live.engine import LiveEngine
 from miniqmt_gui.live.factory import build_engine
 from miniqmt_gui.live.settings import EngineSettings
+from miniqmt_gui.rehearsal.checklist import Checklist
 from windows_bridge.contract.atomic_io import read_message, write_message
 from windows_bridge.contract.files import (
     DONE_DIR,
@@ -62,33 +63,6 @@ CODE = "159201.SZ"
 T_START = datetime(2025, 3, 3, 10, 0, tzinfo=SHANGHAI)
 SIGNAL_FIELDS = ("signal_id", "code", "direction", "price", "shares", "timestamp", "reason", "layer",
                  "schema_version")
-
-
-@dataclass(frozen=True)
-class CheckItem:
-    """One line of the checklist."""
-
-    stage: int
-    name: str
-    ok: bool
-    detail: str = ""
-
-
-@dataclass
-class Checklist:
-    """All items; ``ok`` only when every item passed."""
-
-    items: list[CheckItem] = field(default_factory=list)
-
-    def check(self, stage: int, name: str, ok: bool, detail: str = "") -> bool:
-        """Record one item; returns ``ok``."""
-        self.items.append(CheckItem(stage, name, bool(ok), detail))
-        return bool(ok)
-
-    @property
-    def ok(self) -> bool:
-        """True when every item passed (and there is at least one)."""
-        return bool(self.items) and all(item.ok for item in self.items)
 
 
 class StageClock:
@@ -382,7 +356,6 @@ def run_stages(work: Path, say: Callable[[str], None] = print) -> Checklist:
         except Exception as exc:
             out.check(number, f"stage {number} ran without error", False, f"{exc!r}")
             say(traceback.format_exc())
-        for item in (i for i in out.items if i.stage == number):
-            mark = "PASS" if item.ok else "FAIL"
-            say(f"  [{mark}] {item.name}" + (f" — {item.detail}" if item.detail else ""))
+        for item in (i for i in out if i.stage == number):
+            say("  " + item.line())
     return out

@@ -12,6 +12,7 @@ import pytest
 
 from miniqmt_gui.cli import main
 from miniqmt_gui.rehearsal import selfcheck
+from miniqmt_gui.rehearsal.checklist import CheckItem
 from windows_bridge.contract.market_hours import SHANGHAI
 
 
@@ -29,7 +30,7 @@ def _write_beats(shared: Path, skew_s: float = 0.0) -> None:
     (shared / "executor_heartbeat.json").write_text(json.dumps({"time": now.isoformat()}), encoding="utf-8")
 
 
-def by_name(checks: list[selfcheck.Check]) -> dict[str, selfcheck.Check]:
+def by_name(checks: list[CheckItem]) -> dict[str, CheckItem]:
     return {c.name: c for c in checks}
 
 
