@@ -109,14 +109,18 @@ def run(args: argparse.Namespace) -> int:
         engine.start()
     print(f"[engine] running: shared={settings.shared_dir} work={settings.work_dir} "
           f"{'paper' if settings.paper else 'live'} book={settings.state_path}", flush=True)
-    if args.once:
-        engine.step()
-        print(f"[status] {engine.status.headline}; layers={engine.book.hold_layers}", flush=True)
-        return 0
-    stop = threading.Event()
-    _stop_on_signals(stop)
-    if args.drain_file is not None:
-        threading.Thread(target=_watch_drain, args=(args.drain_file, stop, engine.stop), daemon=True).start()
-    engine.run_forever(stop)
+    try:
+        if args.once:
+            engine.step()
+            print(f"[status] {engine.status.headline}; layers={engine.book.hold_layers}", flush=True)
+            return 0
+        stop = threading.Event()
+        _stop_on_signals(stop)
+        if args.drain_file is not None:
+            threading.Thread(target=_watch_drain, args=(args.drain_file, stop, engine.stop),
+                             daemon=True).start()
+        engine.run_forever(stop)
+    finally:
+        engine.close()
     print("[engine] stopped", flush=True)
     return 0

@@ -104,8 +104,9 @@ class LiveEngine:
         """Load the book from ``settings.state_path``; the engine starts *stopped* (call :meth:`start`).
 
         ``decider`` is the strategy (:class:`.decider.GridDecider`); ``route`` defaults to
-        the shared folder (paper mode: pass :class:`.paper.PaperRoute`). ``clock``/``monotonic``/``token``
-        are injectable for tests; ``checkpoint(name)`` is called at each persistence step (crash tests).
+        the shared folder (paper mode: :class:`.paper.PaperRoute`, the real executor in-process).
+        ``clock``/``monotonic``/``token`` are injectable for tests; ``checkpoint(name)`` is called at
+        each persistence step (crash tests).
         """
         self.settings = settings
         self._decider = decider
@@ -201,7 +202,6 @@ class LiveEngine:
         self._stop_present = (self.settings.shared_dir / STOP_FILE).exists()
         if self._needs_recovery:
             self._recover()
-        self._route.pump()
         if self._book.pending_signal is not None:
             self._check_result()
         quote = self._reader.poll()
@@ -209,6 +209,10 @@ class LiveEngine:
         if quote is not None and quote.seq != self._seen_seq:
             self._on_new_quote(quote)
         self._refresh_status()
+
+    def close(self) -> None:
+        """Release the route (paper mode stops its executor thread). Call once, when done with the engine."""
+        self._route.close()
 
     def run_forever(self, stop_event: threading.Event) -> None:
         """Call :meth:`step` every ``poll_interval_s`` until ``stop_event`` is set; errors are logged."""

@@ -27,8 +27,7 @@ def make_route(
     settings.work_dir.mkdir(parents=True, exist_ok=True)
     broker = open_paper_broker(settings.paper_ledger_path, initial_cash=settings.paper_cash,
                                base_shares=settings.base_shares, code=settings.code, clock=clock)
-    return PaperRoute(broker, order_timeout_s=settings.paper_order_timeout_s, clock=clock,
-                      monotonic=monotonic)
+    return PaperRoute(settings, broker, clock=clock, monotonic=monotonic)
 
 
 def build_engine(

@@ -1,120 +1,125 @@
-"""Paper mode: signals fill in-process on a :class:`SimBroker` against the live quotes.
+"""Paper mode (模拟盘): the real order executor, in-process, over a simulated broker.
 
-Nothing goes to the shared folder's signal file, so the real executor never sees a paper order.
-The paper book lives in ``dashboard_state_paper.json`` and the simulated account in
-``paper_ledger.json`` (both in the work folder), so paper and live books never mix. The broker
-position the paper book is synced against is the simulated account's, not the real one.
+There is one dry-run boundary, at the broker (as freqtrade does it): a paper signal takes exactly the
+path a live one takes — written to a signal file, read by the real
+:class:`~windows_bridge.executor.service.OrderExecutor` with the same pre-trade checks, journal, order
+tracking and results — except that the broker is a :class:`~windows_bridge.brokers.sim.broker.SimBroker`
+that fills against the live quotes. Everything lives in ``<work_dir>/paper/`` (its own "shared" folder
+and the executor's state), never in the real shared folder, so the real executor never sees a paper
+order and paper and live books never mix (the paper book is ``dashboard_state_paper.json``).
 
-An order is tagged with the signal's ``order_remark`` exactly like the real executor does, so a
-restart finds a paper order placed before a crash instead of placing it twice.
+The executor runs on a background thread (as the real one runs in its own process); :meth:`close`
+stops and joins it. Each quote is handed to the simulated account (which may fill working orders) and
+written into the paper folder with the *paper* account's position, so the executor's checks (price
+collar, daily limits, cash, T+1) and the engine's broker check both see the paper account.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from windows_bridge.brokers.interface import BrokerOrder, OrderStatus, Side, find_order_by_remark
+from miniqmt_gui.live.routes import SharedFolderRoute
+from miniqmt_gui.live.settings import EngineSettings
 from windows_bridge.brokers.sim.broker import SimBroker
+from windows_bridge.contract.atomic_io import write_message
+from windows_bridge.contract.config import Settings
 from windows_bridge.contract.fees import FeeSchedule
+from windows_bridge.contract.files import QUOTE_FILE
 from windows_bridge.contract.market_hours import now_shanghai
 from windows_bridge.contract.messages import (
     AssetInfo,
     BrokerPosition,
-    OrderResult,
-    OrderSignal,
-    ResultStatus,
     SharedQuote,
-    order_remark,
 )
+from windows_bridge.executor.journal import JOURNAL_FILE, Journal
+from windows_bridge.executor.service import OrderExecutor
+from windows_bridge.executor.tracker import TrackingInterrupted
 
-FINAL_TO_RESULT = {
-    OrderStatus.FILLED: ResultStatus.FILLED,
-    OrderStatus.PART_CANCELLED: ResultStatus.PARTIALLY_FILLED,
-    OrderStatus.CANCELLED: ResultStatus.CANCELLED,
-    OrderStatus.REJECTED: ResultStatus.REJECTED,
-}
+log = logging.getLogger(__name__)
+
+PAPER_DIR = "paper"
+#: how often the paper executor looks for a signal (it is in-process: a cheap stat)
+EXECUTOR_POLL_S = 0.02
 
 
-class PaperRoute:
-    """An :class:`~miniqmt_gui.live.routes.OrderRoute` backed by an in-process SimBroker."""
+def open_paper_broker(ledger_path: Path, *, initial_cash: float, base_shares: int | None, code: str,
+                      fill_ratio: float = 1.0, clock: Callable[[], datetime] = now_shanghai) -> SimBroker:
+    """The paper account: cash plus the base position (so same-day lots can be sold, as live)."""
+    positions = {code: base_shares} if base_shares else None
+    return SimBroker(ledger_path, initial_cash=initial_cash, initial_positions=positions,
+                     fees=FeeSchedule(rate=0.0001), fill_ratio=fill_ratio, clock=clock)
+
+
+def paper_executor_settings(settings: EngineSettings) -> Settings:
+    """The paper executor's settings: the paper folder, the app's risk limits, the paper order timeout.
+
+    Rehearsals (``session_only`` off) run at any hour, like the real executor over the fake broker.
+    """
+    folder = settings.work_dir / PAPER_DIR
+    return Settings(
+        shared_dir=folder / "shared", state_dir=folder / "executor", code=settings.code,
+        broker="xtquant" if settings.session_only else "fake", simulate=False,
+        order_timeout_s=settings.paper_order_timeout_s, risk=settings.risk,
+    )
+
+
+class PaperRoute(SharedFolderRoute):
+    """An :class:`~miniqmt_gui.live.routes.OrderRoute` to the real executor running over ``broker``."""
 
     def __init__(
         self,
+        settings: EngineSettings,
         broker: SimBroker,
         *,
-        order_timeout_s: float = 30.0,
         clock: Callable[[], datetime] = now_shanghai,
-        monotonic: Callable[[], float] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        """Route paper signals to ``broker``; an order working after ``order_timeout_s`` is cancelled."""
+        """Start the paper executor on its thread (it first resolves what a crash left open)."""
         self.broker = broker
-        self.order_timeout_s = order_timeout_s
-        self._clock = clock
-        self._mono = monotonic or time.monotonic
-        self._signal: OrderSignal | None = None
-        self._placed_at = 0.0
-        self._result: OrderResult | None = None
+        self.executor_settings = paper_executor_settings(settings)
+        shared = self.executor_settings.shared_dir
+        shared.mkdir(parents=True, exist_ok=True)
+        super().__init__(shared, hmac_key=None)
+        self._stop = threading.Event()
+        journal = Journal(self.executor_settings.state_dir / JOURNAL_FILE)
+        self.executor = OrderExecutor(self.executor_settings, broker, journal, clock=clock,
+                                      stop=self._stop, monotonic=monotonic, reread_delay_s=0.0)
+        self._thread = threading.Thread(target=self._serve, name="paper-executor", daemon=True)
+        self._thread.start()
 
-    def send(self, signal: OrderSignal) -> None:
-        """Place the paper order (a re-emitted signal already placed is only tracked again)."""
-        self._signal, self._placed_at, self._result = signal, self._mono(), None
-        if self._find(signal) is None:
-            side = Side.BUY if signal.direction == "BUY" else Side.SELL
-            self.broker.place_limit_order(signal.code, side, signal.shares, signal.price,
-                                          order_remark(signal.signal_id))
-
-    def _find(self, signal: OrderSignal) -> BrokerOrder | None:
-        orders = self.broker.query_orders() or []
-        return find_order_by_remark(orders, order_remark(signal.signal_id))
-
-    def pump(self) -> None:
-        """Follow the working order: cancel it after the timeout, turn its final state into a result."""
-        while self.broker.next_event(0) is not None:
-            pass
-        signal = self._signal
-        if signal is None or self._result is not None:
+    def _serve(self) -> None:
+        """The executor's loop, as the real process runs it: recover, then poll until stopped."""
+        try:
+            self.executor.recover()
+            while not self._stop.is_set():
+                try:
+                    handled = self.executor.poll_once()
+                except TrackingInterrupted:
+                    return
+                except Exception:
+                    log.exception("paper executor: error while handling a signal; still running")
+                    handled = False
+                if not handled:
+                    self._stop.wait(EXECUTOR_POLL_S)
+        except TrackingInterrupted:
             return
-        order = self._find(signal)
-        if order is None:
-            return
-        if not order.status.is_final and self._mono() - self._placed_at >= self.order_timeout_s:
-            self.broker.cancel_order(order.order_id)
-            order = self._find(signal) or order
-        if order.status.is_final:
-            self._result = self._to_result(signal, order)
-
-    def _to_result(self, signal: OrderSignal, order: BrokerOrder) -> OrderResult:
-        status = FINAL_TO_RESULT.get(order.status, ResultStatus.CANCELLED)
-        if status is ResultStatus.PARTIALLY_FILLED and order.filled_shares == 0:
-            status = ResultStatus.CANCELLED
-        return OrderResult(
-            signal_id=signal.signal_id, status=status, order_id=order.order_id, code=signal.code,
-            direction=signal.direction, requested_shares=signal.shares, filled_shares=order.filled_shares,
-            avg_price=order.avg_price if order.filled_shares else 0.0, message=f"[PAPER] {order.message}",
-            timestamp=self._clock(), simulate=True,
-        )
-
-    def poll_result(self) -> OrderResult | None:
-        """The paper order's final result, once there is one."""
-        return self._result
-
-    def signal_waiting(self, signal_id: str) -> bool:
-        """Paper signals are never waiting in a file."""
-        return False
-
-    def executor_knows(self, signal_id: str) -> bool:
-        """Always False: recovery then re-sends the signal, and :meth:`send` finds an order placed
-        before the crash by its remark and only follows it (never a second paper order)."""
-        return False
+        except Exception:
+            log.exception("paper executor stopped")
 
     def on_quote(self, quote: SharedQuote) -> SharedQuote:
-        """Feed the price to the paper account; return the quote carrying the *paper* position."""
+        """Feed the price to the paper account; return (and publish to the executor) the paper quote."""
         self.broker.on_quote(quote.code, quote.price, time=quote.time,
                              up_stop=quote.up_stop_price, down_stop=quote.down_stop_price)
-        self.pump()
+        paper = self._paper_quote(quote)
+        write_message(self.shared_dir / QUOTE_FILE, paper, fsync=False)
+        return paper
+
+    def _paper_quote(self, quote: SharedQuote) -> SharedQuote:
         positions = self.broker.query_positions()
         asset = self.broker.query_asset()
         if positions is None or asset is None:
@@ -128,10 +133,8 @@ class PaperRoute:
                                 market_value=asset.market_value, frozen_cash=asset.frozen_cash)
         return quote.model_copy(update={"positions_status": "ok", "position": position, "asset": paper_asset})
 
-
-def open_paper_broker(ledger_path: Path, *, initial_cash: float, base_shares: int | None, code: str,
-                      clock: Callable[[], datetime] = now_shanghai) -> SimBroker:
-    """The paper account: cash plus the base position (so same-day lots can be sold, as live)."""
-    positions = {code: base_shares} if base_shares else None
-    return SimBroker(ledger_path, initial_cash=initial_cash, initial_positions=positions,
-                     fees=FeeSchedule(rate=0.0001), clock=clock)
+    def close(self) -> None:
+        """Stop the paper executor (an order still working is resolved from the ledger at the next start)."""
+        self._stop.set()
+        self._thread.join(timeout=10)
+        self.broker.close()

@@ -38,12 +38,12 @@ class OrderRoute(Protocol):
         """True when the executor has a record of ``signal_id`` (done marker or executed list)."""
         ...
 
-    def pump(self) -> None:
-        """Give an in-process executor time to work (no-op for the shared folder)."""
-        ...
-
     def on_quote(self, quote: SharedQuote) -> SharedQuote:
         """See a new quote; return the quote whose position the book is synced against."""
+        ...
+
+    def close(self) -> None:
+        """Release what the route runs (the paper executor's thread); the engine calls it once."""
         ...
 
 
@@ -87,9 +87,9 @@ class SharedFolderRoute:
         read = read_message(self.shared_dir / EXECUTED_FILE, ExecutedSignals)
         return read.value is not None and signal_id in read.value.executed
 
-    def pump(self) -> None:
-        """Nothing to do: the executor is another process."""
-
     def on_quote(self, quote: SharedQuote) -> SharedQuote:
         """The bridge's quote already carries the real broker position."""
         return quote
+
+    def close(self) -> None:
+        """Nothing to release: the executor is another process."""

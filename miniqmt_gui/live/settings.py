@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from windows_bridge.contract.config import RiskLimits
 from windows_bridge.contract.files import STATE_FILE
 from windows_bridge.contract.messages import CODE_PATTERN
 
@@ -33,7 +34,7 @@ class EngineSettings(BaseModel):
     shared_dir: Path
     work_dir: Path
     code: Annotated[str, Field(pattern=CODE_PATTERN)] = "159201.SZ"
-    #: paper mode: fill in-process against live quotes, separate book; nothing goes to the executor
+    #: paper mode: the real executor in-process over a simulated account, separate book and folder
     paper: bool = False
     #: seconds without ``seq``/``time`` progress (counted in market hours only) before quotes are stale
     stale_after_s: Annotated[float, Field(gt=0)] = 300.0
@@ -53,6 +54,8 @@ class EngineSettings(BaseModel):
     paper_cash: Annotated[float, Field(gt=0)] = 1_000_000.0
     #: paper mode: seconds a paper order may work before the rest is cancelled
     paper_order_timeout_s: Annotated[float, Field(gt=0)] = 30.0
+    #: the executor's pre-trade limits from the shared config (the paper executor applies the same)
+    risk: RiskLimits = Field(default_factory=RiskLimits)
 
     @property
     def state_path(self) -> Path:
@@ -104,5 +107,5 @@ def resolve_settings(
             shared_dir = explicit_work
     return EngineSettings(
         shared_dir=shared_dir, work_dir=explicit_work or default_state_dir() / "app", code=shared_cfg.code,
-        paper=paper, hmac_key=_hmac_key(shared_cfg.hmac_key_file),
+        paper=paper, hmac_key=_hmac_key(shared_cfg.hmac_key_file), risk=shared_cfg.risk,
     )

@@ -15,19 +15,19 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from miniqmt_gui.live.engine import LiveEngine
 from miniqmt_gui.live.events import EngineEvent, LogEvent, TradingState
 from miniqmt_gui.live.settings import EngineSettings
+from miniqmt_gui.strategy.params import StrategyParams
 from miniqmt_gui.ui.live_model import Health, build_view, check_shared_dir, compute_health, warm_up
 from windows_bridge.contract.market_hours import now_shanghai
 
 log = logging.getLogger(__name__)
 
-EngineFactory = Callable[[EngineSettings, Any], LiveEngine]
+EngineFactory = Callable[[EngineSettings, StrategyParams], LiveEngine]
 VIEW_MIN_INTERVAL_S = 0.2
 VIEW_MAX_INTERVAL_S = 1.0
 HEALTH_INTERVAL_S = 1.0
@@ -45,7 +45,7 @@ class EngineWorker(QObject):
     sharedChecked = Signal(object)  # SharedCheck
     finished = Signal()
 
-    def __init__(self, factory: EngineFactory, settings: EngineSettings, params: Any,
+    def __init__(self, factory: EngineFactory, settings: EngineSettings, params: StrategyParams,
                  clock: Callable[[], datetime] = now_shanghai) -> None:
         """Remember how to build the engine; :meth:`begin` builds it on the worker thread."""
         super().__init__()
@@ -88,6 +88,8 @@ class EngineWorker(QObject):
     def _drop_engine(self) -> None:
         if self._unlisten is not None:
             self._unlisten()
+        if self._engine is not None:
+            self._engine.close()
         self._unlisten, self._engine = None, None
 
     @Slot(str)
@@ -99,7 +101,7 @@ class EngineWorker(QObject):
         self._tick()
 
     @Slot(object)
-    def set_params(self, params: Any) -> None:
+    def set_params(self, params: StrategyParams) -> None:
         """Use other strategy parameters from the next evaluation."""
         self._params = params
         if self._engine is not None:

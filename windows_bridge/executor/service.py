@@ -94,6 +94,7 @@ class OrderExecutor:
         retry_delay_s: float = 1.0,
         cancel_wait_s: float = 10.0,
         stop: threading.Event | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         """Wire the executor; ``broker`` must be None exactly in simulate mode."""
         if settings.simulate and broker is not None:
@@ -116,7 +117,11 @@ class OrderExecutor:
         self.session_check = not rehearsal or settings.session_check_in_simulate
         self._tracker = (
             OrderTracker(
-                broker, timeout_s=settings.order_timeout_s, cancel_wait_s=cancel_wait_s, stop=self.stop
+                broker,
+                timeout_s=settings.order_timeout_s,
+                cancel_wait_s=cancel_wait_s,
+                stop=self.stop,
+                monotonic=monotonic,
             )
             if broker is not None
             else None
