@@ -244,9 +244,9 @@ class LiveEngine:
             self._say(logging.ERROR, "state_corrupt", name=loaded.kept_aside.name)
         return loaded.state
 
-    def _commit(self, new: DashboardState) -> None:
+    def _commit(self, new: DashboardState, *, durable: bool = True) -> None:
         """Persist ``new`` atomically, then make it the book (a failed write leaves the old book)."""
-        save_state(self.settings.state_path, new)
+        save_state(self.settings.state_path, new, durable=durable)
         with self._lock:
             self._book = new
         self._sync.reset()
@@ -376,7 +376,7 @@ class LiveEngine:
     def _advance_clock(self, quote: SharedQuote) -> None:
         new = bk.advance_clock(self._book, [bar.time for bar in quote.history])
         if new is not self._book:
-            self._commit(new)
+            self._commit(new, durable=False)  # recountable from the next quote's bars
 
     def _snapshot_for(self, quote: SharedQuote) -> IndicatorSnapshot:
         last = quote.history[-1].time if quote.history else None
@@ -441,6 +441,8 @@ class LiveEngine:
         if signal.shares <= 0:
             return
         now = self._clock()
+        sold = tuple((lot.layer, lot.shares) for lot in self._book.positions
+                     if lot.layer in intent.sell_layers)
         if intent.direction == "BUY":
             new = bk.begin_buy(self._book, signal, now, intent.rule)
         else:
@@ -454,6 +456,6 @@ class LiveEngine:
         self._last_signal = signal
         self._entry("signal", quote, rule=intent.rule, signal_id=signal.signal_id,
                     direction=signal.direction, layer=signal.layer, shares=signal.shares)
-        self._publish(SignalEvent(signal, intent.rule))
+        self._publish(SignalEvent(signal, intent.rule, sold_lots=sold))
         self._say(logging.INFO, "signal_sent", signal_id=signal.signal_id, direction=signal.direction,
                   shares=signal.shares, price=signal.price)

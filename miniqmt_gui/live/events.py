@@ -70,11 +70,15 @@ class BookEvent:
 
 @dataclass(frozen=True)
 class SignalEvent:
-    """A signal was written (``reemitted`` = the same signal again during recovery)."""
+    """A signal was written (``reemitted`` = the same signal again during recovery).
+
+    ``sold_lots`` lists the ``(layer, shares)`` of each lot a SELL sells, lowest layer first.
+    """
 
     signal: OrderSignal
     rule: str = ""
     reemitted: bool = False
+    sold_lots: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

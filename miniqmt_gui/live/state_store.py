@@ -49,10 +49,14 @@ class Loaded:
     kept_aside: Path | None = None
 
 
-def save_state(path: Path, state: DashboardState) -> None:
-    """Write the book atomically (fsync'd: a signal may follow right after)."""
+def save_state(path: Path, state: DashboardState, *, durable: bool = True) -> None:
+    """Write the book atomically; ``durable`` fsyncs it (a signal may follow right after).
+
+    Only the cool-down clock's per-bar progress is written without fsync: losing it in a power cut is
+    harmless, because the next quote's bar history counts the same bars again.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_message(path, state)
+    write_message(path, state, fsync=durable)
 
 
 def _keep_aside(path: Path, now: datetime) -> Path:

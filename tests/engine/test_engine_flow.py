@@ -300,3 +300,20 @@ def test_core_decider_drives_a_first_layer_buy(tmp_path, clock):
     engine.step()
     sig = _signal(shared)
     assert sig is not None and sig.direction == "BUY" and sig.layer == 1 and sig.shares % 100 == 0
+
+
+def test_odd_lot_sells_round_down_and_the_rest_stays_in_the_book(make_engine, shared, clock):
+    """A lot of 650 shares (a partial fill) sells 600; the 50 odd shares stay, never a 650 order."""
+    engine = make_engine()
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    _run(engine, shared, clock, 2, 0.98)
+    buy = _signal(shared)
+    write_result(shared, buy.signal_id, ResultStatus.PARTIALLY_FILLED, 1000, 650, 0.98)
+    engine.step()
+    _run(engine, shared, clock, 3, 0.99, volume=650, market_value=643.5)
+    sell = _signal(shared)
+    assert sell.direction == "SELL" and sell.shares == 600  # board lots only
+    write_result(shared, sell.signal_id, ResultStatus.FILLED, 600, 600, 0.99)
+    engine.step()
+    assert [lot.shares for lot in engine.book.positions] == [50]
