@@ -82,14 +82,20 @@ def test_filled_result_is_applied_once(make_engine, shared, clock):
     assert engine.book.applied_results == [sig.signal_id]
 
 
-def test_partial_buy_then_take_profit_sell(make_engine, shared, clock):
+def _partly_bought(make_engine, shared, clock, filled):
+    """A running engine whose first 1,000-share buy at 0.98 filled ``filled`` shares."""
     engine = make_engine()
     engine.start()
     _run(engine, shared, clock, 1, 1.0)
     _run(engine, shared, clock, 2, 0.98)
     buy = _signal(shared)
-    write_result(shared, buy.signal_id, ResultStatus.PARTIALLY_FILLED, 1000, 600, 0.98)
+    write_result(shared, buy.signal_id, ResultStatus.PARTIALLY_FILLED, 1000, filled, 0.98)
     engine.step()
+    return engine
+
+
+def test_partial_buy_then_take_profit_sell(make_engine, shared, clock):
+    engine = _partly_bought(make_engine, shared, clock, 600)
     assert engine.book.positions[0].shares == 600 and engine.book.pending_buy_shares == 400
     _run(engine, shared, clock, 3, 0.99, volume=600, market_value=594)
     sell = _signal(shared)
@@ -304,13 +310,7 @@ def test_core_decider_drives_a_first_layer_buy(tmp_path, clock):
 
 def test_odd_lot_sells_round_down_and_the_rest_stays_in_the_book(make_engine, shared, clock):
     """A lot of 650 shares (a partial fill) sells 600; the 50 odd shares stay, never a 650 order."""
-    engine = make_engine()
-    engine.start()
-    _run(engine, shared, clock, 1, 1.0)
-    _run(engine, shared, clock, 2, 0.98)
-    buy = _signal(shared)
-    write_result(shared, buy.signal_id, ResultStatus.PARTIALLY_FILLED, 1000, 650, 0.98)
-    engine.step()
+    engine = _partly_bought(make_engine, shared, clock, 650)
     _run(engine, shared, clock, 3, 0.99, volume=650, market_value=643.5)
     sell = _signal(shared)
     assert sell.direction == "SELL" and sell.shares == 600  # board lots only
