@@ -111,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
           f"{'paper' if settings.paper else 'live'} book={settings.state_path}", flush=True)
     try:
         if args.once:
+            engine.wait_for_ownership()
             engine.step()
             print(f"[status] {engine.status.headline}; layers={engine.book.hold_layers}", flush=True)
             return 0

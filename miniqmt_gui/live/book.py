@@ -42,6 +42,7 @@ class Outcome(StrEnum):
     ROLLED_BACK = "rolled_back"
     DUPLICATE = "duplicate"
     UNKNOWN = "unknown"
+    IN_DOUBT = "in_doubt"
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def begin_sell(
 
 def _settled(state: DashboardState, signal_id: str, now: datetime) -> dict[str, object]:
     applied = [*state.applied_results, signal_id][-APPLIED_MEMORY:]
-    return {"pending_signal": None, "rollback": None, "pending_rule": "",
+    return {"pending_signal": None, "rollback": None, "pending_rule": "", "pending_in_doubt": False,
             "applied_results": applied, "updated": now}
 
 
@@ -187,6 +188,9 @@ def apply_result(state: DashboardState, result: OrderResult, now: datetime) -> A
         return Applied(state, Outcome.DUPLICATE)
     if signal is None or signal.signal_id != result.signal_id:
         return Applied(state, Outcome.UNKNOWN)
+    if result.status == ResultStatus.IN_DOUBT:
+        # never a rollback: the order may have filled; the signal stays pending until the broker says
+        return Applied(state.model_copy(update={"pending_in_doubt": True, "updated": now}), Outcome.IN_DOUBT)
     filled = min(result.filled_shares, signal.shares)
     if result.status == ResultStatus.SIMULATED and filled == 0:
         filled = signal.shares
@@ -221,3 +225,34 @@ def advance_clock(state: DashboardState, bar_times: list[datetime]) -> Dashboard
 def clear_lots(state: DashboardState, now: datetime) -> DashboardState:
     """Broker truth: the broker holds nothing, so the book holds nothing (anchor kept)."""
     return with_positions(state, [], pending_buy_shares=0, updated=now)
+
+
+def settled_result(state: DashboardState, broker_shares: int, base_shares: int, now: datetime,
+                   ) -> OrderResult | None:
+    """The result the broker's position implies for an ``in_doubt`` pending signal (``None``: unclear).
+
+    With the signal applied the broker should hold ``base + lots``; without it ``base + rollback lots``.
+    A position equal to one of them settles the question (filled / not filled); one in between is a
+    partial fill of the difference; anything else stays unclear. The price of an implied fill is the
+    signal's limit (the broker's trades say more; the end-of-day reconciliation checks them).
+    """
+    signal, rb = state.pending_signal, state.rollback
+    if signal is None or rb is None:
+        return None
+    with_signal = base_shares + lot_shares(state)
+    without = base_shares + sum(lot.shares for lot in rb.positions)
+    filled = broker_shares - without if signal.direction == "BUY" else without - broker_shares
+    if not 0 <= filled <= signal.shares or (with_signal == without):
+        return None
+    if filled == 0:
+        status = ResultStatus.REJECTED
+    elif filled == signal.shares:
+        status = ResultStatus.FILLED
+    else:
+        status = ResultStatus.PARTIALLY_FILLED
+    return OrderResult(
+        signal_id=signal.signal_id, status=status, code=signal.code, direction=signal.direction,
+        requested_shares=signal.shares, filled_shares=filled, avg_price=signal.price if filled else 0.0,
+        message="in_doubt settled from the broker's position 由券商持仓确定", reason_code="in_doubt_settled",
+        timestamp=now,
+    )

@@ -29,7 +29,12 @@ class SetParams:
     params: StrategyParams
 
 
-Command = SetState | Resume | SetParams
+@dataclass(frozen=True)
+class AdoptBrokerLots:
+    """Reconcile: adopt the broker's grid shares as the book's lots."""
+
+
+Command = SetState | Resume | SetParams | AdoptBrokerLots
 
 
 class CommandQueue:

@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Literal
 
 from miniqmt_gui.live import book as bk
-from miniqmt_gui.live.broker_sync import BrokerSync, SyncVerdict
-from miniqmt_gui.live.commands import CommandQueue, Resume, SetParams, SetState
+from miniqmt_gui.live.broker_sync import BrokerSync, SyncReport, SyncVerdict
+from miniqmt_gui.live.commands import AdoptBrokerLots, CommandQueue, Resume, SetParams, SetState
 from miniqmt_gui.live.decider import Decider, Intent
 from miniqmt_gui.live.decision_journal import DecisionJournal, export_csv
 from miniqmt_gui.live.events import (
@@ -44,23 +44,29 @@ from miniqmt_gui.live.events import (
     ListenerHub,
     LogEvent,
     QuoteEvent,
+    ReconcileEvent,
     ResultEvent,
     SignalEvent,
     StatusEvent,
     TradingState,
 )
 from miniqmt_gui.live.messages import text
+from miniqmt_gui.live.ownership import AppOwnership
+from miniqmt_gui.live.pending_watch import PendingAction, PendingWatch
+from miniqmt_gui.live.quarantine import REJECTED_DIR, Quarantine
 from miniqmt_gui.live.quote_reader import QuoteReader
+from miniqmt_gui.live.rebuild import adopt_broker_lots, load_book
 from miniqmt_gui.live.recovery import RecoveryAction, recovery_action
+from miniqmt_gui.live.result_check import refusal
 from miniqmt_gui.live.routes import OrderRoute, SharedFolderRoute
 from miniqmt_gui.live.settings import EngineSettings
 from miniqmt_gui.live.staleness import StalenessTracker
-from miniqmt_gui.live.state_store import load_state, save_state
+from miniqmt_gui.live.state_store import save_state
 from miniqmt_gui.live.status import Conditions, allows, compute_status
 from miniqmt_gui.strategy.indicators import IndicatorSnapshot
 from miniqmt_gui.strategy.params import StrategyParams
-from windows_bridge.contract.atomic_io import remove_file, write_bytes_atomic
-from windows_bridge.contract.files import STOP_FILE
+from windows_bridge.contract.atomic_io import read_message, remove_file, write_bytes_atomic
+from windows_bridge.contract.files import APP_LOCK_FILE, STOP_FILE
 from windows_bridge.contract.market_hours import in_continuous_session, now_shanghai
 from windows_bridge.contract.messages import (
     DashboardState,
@@ -69,6 +75,7 @@ from windows_bridge.contract.messages import (
     SharedQuote,
     make_signal_id,
 )
+from windows_bridge.contract.owner_lock import Ownership
 from windows_bridge.contract.prices import LOT, round_to_tick
 
 log = logging.getLogger(__name__)
@@ -84,6 +91,10 @@ def random_token() -> str:
 
 def _no_checkpoint(name: str) -> None:
     """Production: checkpoints do nothing."""
+
+
+class NotOwnerError(RuntimeError):
+    """This engine lost the shared folder's owner lock: it writes nothing any more."""
 
 
 class LiveEngine:
@@ -115,9 +126,23 @@ class LiveEngine:
         self._clock, self._mono, self._token, self._checkpoint = clock, monotonic, token, checkpoint
         self._hub = ListenerHub()
         self._commands = CommandQueue()
-        self._reader = QuoteReader(settings.shared_dir)
+        self._quarantine = Quarantine(settings.work_dir / REJECTED_DIR, clock)
+        # a rehearsal replays a market whose clock runs ahead of the wall clock: no "future" check there
+        self._reader = QuoteReader(settings.shared_dir, clock=clock if settings.session_only else None,
+                                   skew_s=settings.quote_skew_s, quarantine=self._quarantine)
         self._staleness = StalenessTracker(settings.stale_after_s, monotonic=monotonic, wall_clock=clock)
         self._sync = BrokerSync(settings.sync_zero_snapshots, settings.base_shares)
+        lock_dir = settings.work_dir if settings.paper else settings.shared_dir
+        self._owner = AppOwnership(lock_dir / APP_LOCK_FILE if settings.owner_lock else None, clock=clock,
+                                   monotonic=monotonic, takeover_s=settings.owner_takeover_s)
+        self._pending = PendingWatch(settings.pending_timeout_s, settings.pending_max_resends, monotonic)
+        #: buys wait until the broker's position has been seen to agree with the book (unknown ≠ no)
+        self._verified = False
+        self._reconcile: ReconcileEvent | None = None
+        self._refused = ""
+        self._refused_results: set[str] = set()
+        self._stuck_said = False
+        self._in_doubt_seen = 0
         self._journal = DecisionJournal(settings.journal_path)
         self._state = TradingState.STOPPED
         self._why = "why_not_started"
@@ -161,6 +186,10 @@ class LiveEngine:
         """Remove ``STOP`` and trade normally again."""
         self._commands.put(Resume())
 
+    def adopt_broker_lots(self) -> None:
+        """Reconcile: take the broker's grid shares (position − base) as lots at their average price."""
+        self._commands.put(AdoptBrokerLots())
+
     def set_params(self, params: StrategyParams) -> None:
         """Use other strategy parameters from the next evaluation on (a validated ``StrategyParams``)."""
         self._commands.put(SetParams(params))
@@ -197,32 +226,66 @@ class LiveEngine:
     # ------------------------------------------------------------------ public: running
 
     def step(self) -> None:
-        """One poll cycle (never sleeps); see the module docstring for the order of work."""
+        """One poll cycle (never sleeps); see the module docstring for the order of work.
+
+        A failure propagates (tests inject crashes this way); hosts call :meth:`run_step`, which applies
+        the engine's one failure policy.
+        """
         self._run_commands()
         self._stop_present = (self.settings.shared_dir / STOP_FILE).exists()
+        if not self._own():
+            self._watch()
+            return
         if self._needs_recovery:
             self._recover()
         if self._book.pending_signal is not None:
             self._check_result()
-        quote = self._reader.poll()
-        self._staleness.observe(quote.seq if quote else None, quote.time if quote else None)
+            self._watch_pending()
+        quote = self._poll_quote()
         if quote is not None and quote.seq != self._seen_seq:
             self._on_new_quote(quote)
         self._refresh_status()
 
+    def wait_for_ownership(self, timeout_s: float = 5.0, sleep: Callable[[float], None] = time.sleep) -> bool:
+        """Beat the owner lock until this engine owns the folder (a claim is confirmed one beat later).
+
+        Returns False when another app owns it (this engine will only watch). Used before a single step.
+        """
+        deadline = self._mono() + timeout_s
+        while True:
+            state, _ = self._owner.beat()
+            if state is Ownership.OWNER or self._mono() >= deadline:
+                return state is Ownership.OWNER
+            if state is not Ownership.CLAIMED:
+                return False
+            sleep(0.2)
+
+    def run_step(self) -> bool:
+        """:meth:`step` under the engine's failure policy, the same under the GUI worker and headless.
+
+        A step that fails (a signal file that cannot be written, a share that vanished) is logged and
+        shown, and the next step starts with recovery: a pending signal that may not have reached the
+        executor is written again under the same id. Returns False when the step failed.
+        """
+        try:
+            self.step()
+        except Exception as exc:
+            log.exception("engine step failed")
+            self._publish(LogEvent(logging.ERROR, text("step_failed", self.settings.lang, error=repr(exc)),
+                                   self._clock()))
+            self._needs_recovery = True
+            return False
+        return True
+
     def close(self) -> None:
-        """Release the route (paper mode stops its executor thread). Call once, when done with the engine."""
+        """Release the route and the owner lock. Call once, when done with the engine."""
         self._route.close()
+        self._owner.release()
 
     def run_forever(self, stop_event: threading.Event) -> None:
-        """Call :meth:`step` every ``poll_interval_s`` until ``stop_event`` is set; errors are logged."""
+        """Call :meth:`run_step` every ``poll_interval_s`` until ``stop_event`` is set."""
         while not stop_event.is_set():
-            try:
-                self.step()
-            except Exception as exc:
-                log.exception("engine step failed")
-                self._publish(LogEvent(logging.ERROR, f"engine step failed: {exc!r}", self._clock()))
-                self._needs_recovery = True
+            self.run_step()
             stop_event.wait(self.settings.poll_interval_s)
 
     # ------------------------------------------------------------------ internals: plumbing
@@ -237,15 +300,27 @@ class LiveEngine:
 
     def _load_book(self) -> DashboardState:
         mode: Literal["live", "paper"] = "paper" if self.settings.paper else "live"
-        loaded = load_state(self.settings.state_path, self.settings.code, mode, self._clock())
+        s = self.settings
+        loaded = load_book(s.state_path, s.own_state_path, s.journal_path, s.code, mode, self._clock())
         for note in loaded.notes:
             self._say(logging.WARNING, "state_dropped", what=note)
         if loaded.kept_aside is not None:
             self._say(logging.ERROR, "state_corrupt", name=loaded.kept_aside.name)
+        if loaded.source in ("own copy", "journal"):
+            self._say(logging.WARNING, "book_rebuilt", source=loaded.source)
         return loaded.state
 
     def _commit(self, new: DashboardState, *, durable: bool = True) -> None:
-        """Persist ``new`` atomically, then make it the book (a failed write leaves the old book)."""
+        """Persist ``new`` atomically, then make it the book (a failed write leaves the old book).
+
+        A durable change goes first to the app's own copy on the local disk, then to the shared file
+        (see :mod:`.rebuild`); the cool-down clock's per-bar progress only to the shared file.
+        """
+        if not self._owner.may_write():
+            raise NotOwnerError("another app owns the shared folder; nothing is written")
+        if durable:
+            new = new.model_copy(update={"revision": self._book.revision + 1})
+            save_state(self.settings.own_state_path, new)
         save_state(self.settings.state_path, new, durable=durable)
         with self._lock:
             self._book = new
@@ -275,6 +350,8 @@ class LiveEngine:
                 self._params, self._snap_key = command.params, None
                 self._entry("params_set", note=repr(command.params))
                 self._say(logging.INFO, "params_set")
+            elif isinstance(command, AdoptBrokerLots):
+                self._adopt()
 
     def _silent_until_wall(self) -> datetime | None:
         if self._silent_until is None:
@@ -301,6 +378,11 @@ class LiveEngine:
             want_code=self.settings.code if quote else "", in_session=in_session, warming_bars=warming,
             pending_id=pending.signal_id if pending else "", silent_until=self._silent_until_wall(),
             mismatch=self._mismatch, paper=self.settings.paper,
+            base_unknown=not self.settings.paper and self.settings.base_shares is None,
+            owner=self._owner.holder() if self._owner.state is not Ownership.OWNER else "",
+            unverified=not self._verified, reconcile=self._reconcile is not None,
+            in_doubt=self._book.pending_in_doubt, pending_stuck=self._pending.stuck,
+            quote_refused=self._refused,
         )
         return compute_status(cond, self.settings.lang)
 
@@ -314,28 +396,111 @@ class LiveEngine:
             self._publish(StatusEvent(status))
         return status
 
+    # ------------------------------------------------------------------ internals: one owner
+
+    def _own(self) -> bool:
+        """Beat the owner lock; True while this engine may trade. A new owner reloads the book."""
+        state, became_owner = self._owner.beat()
+        if became_owner and self._owner.enabled:
+            with self._lock:
+                self._book = self._load_book()
+            self._needs_recovery, self._verified, self._seen_seq = True, False, None
+            self._say(logging.INFO, "owner_now")
+        if state is Ownership.LOST and self._state is not TradingState.STOPPED:
+            self._state, self._why = TradingState.STOPPED, "why_not_owner"
+            self._say(logging.ERROR, "owner_lost", holder=self._owner.holder())
+        return state is Ownership.OWNER
+
+    def _watch(self) -> None:
+        """Not the owner: follow quotes and show the owner's book, write nothing."""
+        quote = self._poll_quote()
+        if quote is not None and quote.seq != self._seen_seq:
+            self._seen_seq = quote.seq
+            self._publish(QuoteEvent(quote))
+        read = read_message(self.settings.state_path, DashboardState)
+        if read.value is not None and read.value != self._book:
+            with self._lock:
+                self._book = read.value
+            self._publish(BookEvent(read.value))
+        self._refresh_status()
+
+    def _poll_quote(self) -> SharedQuote | None:
+        """The latest trusted quote; a newly refused file is said once."""
+        quote = self._reader.poll()
+        if self._reader.refused != self._refused:
+            self._refused = self._reader.refused
+            if self._refused:
+                self._say(logging.WARNING, "quote_refused", why=self._refused)
+        self._staleness.observe(quote.seq if quote else None, quote.time if quote else None)
+        return quote
+
     # ------------------------------------------------------------------ internals: recovery and results
+
+    def _send(self, signal: OrderSignal) -> None:
+        """Write a signal (fenced: a process that lost the owner lock writes nothing)."""
+        if not self._owner.may_write():
+            raise NotOwnerError("another app owns the shared folder; the signal is not written")
+        self._route.send(signal)
+        self._pending.track(signal.signal_id)
 
     def _recover(self) -> None:
         self._needs_recovery = False
         signal = self._book.pending_signal
         if signal is None:
             return
+        self._pending.track(signal.signal_id)
         action = recovery_action(self._route, signal)
         if action is RecoveryAction.REEMIT:
-            self._route.send(signal)
-            self._last_signal = signal
-            self._entry("signal_reemitted", signal_id=signal.signal_id, direction=signal.direction,
-                        layer=signal.layer, shares=signal.shares, rule=self._book.pending_rule)
-            self._publish(SignalEvent(signal, self._book.pending_rule, reemitted=True))
-            self._say(logging.WARNING, "signal_reemitted", signal_id=signal.signal_id)
+            self._resend(signal, "signal_reemitted")
         elif action is RecoveryAction.WAIT:
             self._say(logging.INFO, "signal_waiting", signal_id=signal.signal_id)
 
+    def _resend(self, signal: OrderSignal, key: str) -> None:
+        """Write the pending signal again, same id and payload (the executor is idempotent)."""
+        self._send(signal)
+        self._last_signal = signal
+        self._entry("signal_reemitted", signal_id=signal.signal_id, direction=signal.direction,
+                    layer=signal.layer, shares=signal.shares, rule=self._book.pending_rule)
+        self._publish(SignalEvent(signal, self._book.pending_rule, reemitted=True))
+        self._say(logging.WARNING, key, signal_id=signal.signal_id, tries=self._pending.resends)
+
+    def _watch_pending(self) -> None:
+        """No result for too long: send the same signal again; after the last try, say it is stuck."""
+        signal = self._book.pending_signal
+        if signal is None or self._book.pending_in_doubt:
+            return
+        self._pending.track(signal.signal_id)
+        action = self._pending.due()
+        if action is PendingAction.RESEND:
+            self._resend(signal, "signal_resent")
+        elif action is PendingAction.STUCK and not self._stuck_said:
+            self._stuck_said = True
+            self._say(logging.ERROR, "pending_stuck", signal_id=signal.signal_id, tries=self._pending.resends)
+
     def _check_result(self) -> None:
         result = self._route.poll_result()
-        if result is None or result.signal_id in self._ignored_results:
+        pending = self._book.pending_signal
+        if result is None or pending is None or result.signal_id in self._ignored_results:
             return
+        if result.signal_id == pending.signal_id:
+            why = refusal(result, pending, key=self.settings.hmac_key, collar=self.settings.risk.price_collar)
+            if why:
+                self._refuse_result(result, why)
+                return
+            if self._book.pending_in_doubt:
+                return  # already holding; the broker's position settles it
+        self._apply(result)
+
+    def _refuse_result(self, result: OrderResult, why: str) -> None:
+        """A result that fails a check is never applied; said once per distinct file, then waited out."""
+        key = f"{result.signal_id}|{result.model_dump_json()}"
+        if key in self._refused_results:
+            return
+        self._refused_results.add(key)
+        self._entry("result_refused", self._reader.quote, signal_id=result.signal_id, note=why)
+        self._say(logging.ERROR, "result_refused", signal_id=result.signal_id, why=why)
+
+    def _apply(self, result: OrderResult) -> None:
         applied = bk.apply_result(self._book, result, self._clock())
         if applied.outcome in (bk.Outcome.DUPLICATE, bk.Outcome.UNKNOWN):
             self._ignored_results.add(result.signal_id)
@@ -345,6 +510,15 @@ class LiveEngine:
         self._checkpoint("applying_result")
         self._commit(applied.state)
         self._last_result = result
+        if applied.outcome is bk.Outcome.IN_DOUBT:
+            self._entry("in_doubt", self._reader.quote, signal_id=result.signal_id,
+                        status=result.status.value, result=result.model_dump(mode="json"),
+                        note=result.message)
+            self._say(logging.ERROR, "result_in_doubt", signal_id=result.signal_id)
+            self._publish(ResultEvent(result, applied.outcome.value))
+            return
+        self._pending.clear()
+        self._stuck_said = False
         if applied.outcome is bk.Outcome.ROLLED_BACK:
             self._silent_until = self._mono() + self.settings.silent_period_s
             self._say(logging.WARNING, "result_rolled_back", signal_id=result.signal_id,
@@ -353,9 +527,10 @@ class LiveEngine:
             self._say(logging.INFO, "result_applied", signal_id=result.signal_id,
                       status=result.status.value, filled=result.filled_shares,
                       requested=result.requested_shares)
-        self._entry("result", self._reader.quote, signal_id=result.signal_id, status=result.status.value,
+        event = "in_doubt_settled" if result.reason_code == "in_doubt_settled" else "result"
+        self._entry(event, self._reader.quote, signal_id=result.signal_id, status=result.status.value,
                     filled_shares=result.filled_shares, avg_price=result.avg_price,
-                    note=f"{applied.outcome.value}: {result.message}")
+                    result=result.model_dump(mode="json"), note=f"{applied.outcome.value}: {result.message}")
         self._publish(ResultEvent(result, applied.outcome.value))
 
     # ------------------------------------------------------------------ internals: quotes
@@ -367,6 +542,7 @@ class LiveEngine:
             return
         view = self._route.on_quote(quote)
         self._advance_clock(quote)
+        self._settle_in_doubt(view)
         self._broker_sync(view)
         self._snap = self._snapshot_for(quote)
         self._init_anchor(quote)
@@ -412,6 +588,63 @@ class LiveEngine:
         elif report.verdict is SyncVerdict.AGREE and self._mismatch:
             self._mismatch = ""
             self._say(logging.INFO, "sync_resolved")
+        self._verify(report, quote)
+
+    def _verify(self, report: SyncReport, quote: SharedQuote) -> None:
+        """Buys wait for one agreement with the broker after start; a disagreement asks to reconcile."""
+        if report.verdict is SyncVerdict.AGREE:
+            if not self._verified:
+                self._say(logging.INFO, "book_verified")
+            self._verified, self._reconcile = True, None
+        elif report.verdict is SyncVerdict.MISMATCH and not self._verified and self._reconcile is None:
+            pos = quote.position
+            self._reconcile = ReconcileEvent(
+                broker_shares=report.broker_shares, book_shares=report.book_shares,
+                base_shares=self.settings.base_shares, broker_avg_price=pos.avg_price if pos else 0.0)
+            self._say(logging.ERROR, "reconcile_needed", broker=report.broker_shares, book=report.book_shares,
+                      base=self.settings.base_shares if self.settings.base_shares is not None else "?")
+            self._publish(self._reconcile)
+
+    def _settle_in_doubt(self, quote: SharedQuote) -> None:
+        """An in-doubt signal is settled by the broker's position, seen the same several times in a row."""
+        base = self.settings.base_shares
+        if not self._book.pending_in_doubt or base is None:
+            return
+        pos = quote.position
+        if quote.positions_status != "ok" or pos is None:
+            self._in_doubt_seen = 0
+            return
+        result = bk.settled_result(self._book, pos.volume, base, self._clock())
+        self._in_doubt_seen = self._in_doubt_seen + 1 if result is not None else 0
+        if result is not None and self._in_doubt_seen >= self.settings.sync_zero_snapshots:
+            self._in_doubt_seen = 0
+            self._say(logging.WARNING, "in_doubt_settled", signal_id=result.signal_id,
+                      filled=result.filled_shares)
+            self._book = self._book.model_copy(update={"pending_in_doubt": False})
+            self._apply(result)
+
+    def _adopt(self) -> None:
+        """Reconcile by adopting the broker's grid shares (the trader chose it)."""
+        quote, base = self._reader.quote, self.settings.base_shares
+        if quote is None or quote.positions_status != "ok" or quote.position is None or base is None:
+            self._say(logging.ERROR, "adopt_impossible")
+            return
+        if self._book.pending_signal is not None:
+            self._say(logging.ERROR, "adopt_pending")
+            return
+        view = self._route.on_quote(quote)
+        pos = view.position
+        assert pos is not None
+        params = self._params or StrategyParams()
+        cap = float(params.layer_capitals().mean())
+        new = adopt_broker_lots(self._book, pos.volume, base, pos.avg_price, cap, params.max_layers,
+                                self._clock())
+        self._commit(new)
+        self._entry("book_adopted", quote, positions=[lot.model_dump(mode="json") for lot in new.positions],
+                    note=f"broker {pos.volume}, base {base}")
+        self._say(logging.WARNING, "book_adopted", lots=len(new.positions), shares=bk.lot_shares(new),
+                  price=pos.avg_price)
+        self._verified, self._reconcile, self._mismatch = True, None, ""
 
     # ------------------------------------------------------------------ internals: deciding and emitting
 
@@ -450,12 +683,13 @@ class LiveEngine:
         new = new.model_copy(update={"last_quote_seq": quote.seq})
         self._checkpoint("before_state")
         self._commit(new)  # state before signal
+        self._entry("signal", quote, rule=intent.rule, signal_id=signal.signal_id,
+                    direction=signal.direction, layer=signal.layer, shares=signal.shares,
+                    signal=signal.model_dump(mode="json"), sold_layers=list(intent.sell_layers))
         self._checkpoint("after_state")
-        self._route.send(signal)
+        self._send(signal)
         self._checkpoint("after_signal")
         self._last_signal = signal
-        self._entry("signal", quote, rule=intent.rule, signal_id=signal.signal_id,
-                    direction=signal.direction, layer=signal.layer, shares=signal.shares)
         self._publish(SignalEvent(signal, intent.rule, sold_lots=sold))
         self._say(logging.INFO, "signal_sent", signal_id=signal.signal_id, direction=signal.direction,
                   shares=signal.shares, price=signal.price)

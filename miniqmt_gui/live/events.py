@@ -82,6 +82,20 @@ class SignalEvent:
 
 
 @dataclass(frozen=True)
+class ReconcileEvent:
+    """The book and the broker disagree after a start or a rebuild: new buys wait for the trader.
+
+    The trader adopts the broker's grid shares (``broker_shares − base_shares``) as lots
+    (:meth:`LiveEngine.adopt_broker_lots`) or keeps buys paused.
+    """
+
+    broker_shares: int
+    book_shares: int
+    base_shares: int | None
+    broker_avg_price: float
+
+
+@dataclass(frozen=True)
 class ResultEvent:
     """A result was read; ``outcome`` says what the book did with it (see ``book.Outcome``)."""
 
@@ -123,7 +137,7 @@ class EngineSnapshot:
     params: StrategyParams | None = None
 
 
-EngineEvent = QuoteEvent | BookEvent | SignalEvent | ResultEvent | StatusEvent | LogEvent
+EngineEvent = QuoteEvent | BookEvent | SignalEvent | ResultEvent | StatusEvent | LogEvent | ReconcileEvent
 Listener = Callable[[EngineEvent], None]
 
 

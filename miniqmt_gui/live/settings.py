@@ -56,11 +56,26 @@ class EngineSettings(BaseModel):
     paper_order_timeout_s: Annotated[float, Field(gt=0)] = 30.0
     #: the executor's pre-trade limits from the shared config (the paper executor applies the same)
     risk: RiskLimits = Field(default_factory=RiskLimits)
+    #: one trading app per folder: an owner lock (off only for rehearsals that restart engines in one process)
+    owner_lock: bool = True
+    #: seconds an owner's heartbeat counter may stand still before another instance takes over
+    owner_takeover_s: Annotated[float, Field(gt=0)] = 30.0
+    #: how far a quote's time may be ahead of the app's clock before it is refused
+    quote_skew_s: Annotated[float, Field(gt=0)] = 60.0
+    #: seconds without a result before the pending signal is written again (same id)
+    pending_timeout_s: Annotated[float, Field(gt=0)] = 120.0
+    #: re-sends before the pending signal is reported stuck
+    pending_max_resends: Annotated[int, Field(ge=0)] = 3
 
     @property
     def state_path(self) -> Path:
         """The book file: ``dashboard_state.json`` in the share, or the paper book in ``work_dir``."""
         return self.work_dir / PAPER_STATE_FILE if self.paper else self.shared_dir / STATE_FILE
+
+    @property
+    def own_state_path(self) -> Path:
+        """The app's own copy of the book on the local disk (see :mod:`.rebuild`)."""
+        return self.work_dir / "book" / self.state_path.name
 
     @property
     def journal_path(self) -> Path:
@@ -108,4 +123,5 @@ def resolve_settings(
     return EngineSettings(
         shared_dir=shared_dir, work_dir=explicit_work or default_state_dir() / "app", code=shared_cfg.code,
         paper=paper, hmac_key=_hmac_key(shared_cfg.hmac_key_file), risk=shared_cfg.risk,
+        base_shares=shared_cfg.base_shares,
     )

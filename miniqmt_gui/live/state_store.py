@@ -47,6 +47,8 @@ class Loaded:
     state: DashboardState
     notes: list[str] = field(default_factory=list)
     kept_aside: Path | None = None
+    #: a usable file was there (False: missing, or unusable and kept aside)
+    found: bool = False
 
 
 def save_state(path: Path, state: DashboardState, *, durable: bool = True) -> None:
@@ -59,12 +61,13 @@ def save_state(path: Path, state: DashboardState, *, durable: bool = True) -> No
     write_message(path, state, fsync=durable)
 
 
-def _keep_aside(path: Path, now: datetime) -> Path:
+def keep_aside(path: Path, now: datetime, tag: str = "corrupt") -> Path:
+    """Rename ``path`` to ``<stem>.<tag>-<time>.json`` beside it (never overwritten); returns the new path."""
     stamp = now.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.corrupt-{stamp}.json")
+    target = path.with_name(f"{path.stem}.{tag}-{stamp}.json")
     n = 1
     while target.exists():
-        target = path.with_name(f"{path.stem}.corrupt-{stamp}-{n}.json")
+        target = path.with_name(f"{path.stem}.{tag}-{stamp}-{n}.json")
         n += 1
     path.replace(target)
     return target
@@ -142,7 +145,7 @@ def _migrate(data: dict[str, Any], code: str, now: datetime, notes: list[str]) -
 def _parse(raw: bytes) -> dict[str, Any] | None:
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # ValueError: JSON errors, 5,000-digit ints
         return None
     return data if isinstance(data, dict) else None
 
@@ -153,17 +156,31 @@ def load_state(
     """Load the book for ``code`` (see the module docstring for what happens to bad content)."""
     now = now or now_shanghai()
     empty = DashboardState(code=code, mode=mode)
-    raw = read_bytes(path)
+    try:
+        raw = read_bytes(path)
+    except OSError as exc:  # a directory, a FIFO, a permission problem: unusable, not "empty"
+        raw = f"unreadable: {exc}".encode()
     if raw is None:
         return Loaded(empty)
     data = _parse(raw)
     if data is None or data.get("code", code) != code or data.get("mode", mode) != mode:
         why = "not a JSON object" if data is None else f"for {data.get('code')}/{data.get('mode')}"
-        aside = _keep_aside(path, now)
-        log.error("state file %s unusable (%s), kept as %s", path, why, aside.name)
-        return Loaded(empty, [f"state file unusable ({why}), kept as {aside.name}"], aside)
+        return _unusable(path, now, why, empty)
     notes: list[str] = []
-    state = _migrate(data, code, now, notes).model_copy(update={"mode": mode})
+    try:
+        state = _migrate(data, code, now, notes).model_copy(update={"mode": mode})
+    except (ValidationError, ValueError, TypeError) as exc:
+        return _unusable(path, now, f"cannot be migrated: {exc}"[:200], empty)
     for note in notes:
         log.warning("state file %s: %s", path.name, note)
-    return Loaded(state, notes)
+    return Loaded(state, notes, found=True)
+
+
+def _unusable(path: Path, now: datetime, why: str, empty: DashboardState) -> Loaded:
+    try:
+        aside = keep_aside(path, now)
+    except OSError as exc:
+        log.error("state file %s unusable (%s) and cannot be moved aside: %s", path, why, exc)
+        return Loaded(empty, [f"state file unusable ({why})"])
+    log.error("state file %s unusable (%s), kept as %s", path, why, aside.name)
+    return Loaded(empty, [f"state file unusable ({why}), kept as {aside.name}"], aside)

@@ -20,7 +20,7 @@ STATE_KEYS = {
     TradingState.HALTED: "state_halted",
 }
 #: blockers that leave sells allowed
-BUY_ONLY_BLOCKERS = frozenset({"state_sell_only", "mismatch"})
+BUY_ONLY_BLOCKERS = frozenset({"state_sell_only", "mismatch", "unverified", "reconcile", "pending_stuck"})
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,25 @@ class Conditions:
     silent_until: datetime | None = None
     mismatch: str = ""
     paper: bool = False
+    #: live trading without a known base position
+    base_unknown: bool = False
+    #: who owns the folder when this app only watches ("" = we own it)
+    owner: str = ""
+    #: the book has not yet been seen to agree with the broker since the start
+    unverified: bool = False
+    #: the book and the broker disagree after the start: waiting for the trader
+    reconcile: bool = False
+    #: the pending signal is in doubt: held until the broker's position settles it
+    in_doubt: bool = False
+    #: the pending signal went unanswered through every re-send
+    pending_stuck: bool = False
+    #: why the current quote file is not trusted ("" = it is)
+    quote_refused: str = ""
 
 
 def _blocker_list(c: Conditions) -> list[tuple[str, dict[str, object]]]:
     checks: list[tuple[bool, str, dict[str, object]]] = [
+        (bool(c.owner), "not_owner", {"holder": c.owner}),
         (c.state is TradingState.HALTED, "state_halted", {}),
         (c.state is TradingState.STOPPED, "state_stopped", {}),
         (not c.has_quote and bool(c.quote_error), "bad_quote", {"error": c.quote_error}),
@@ -54,12 +69,18 @@ def _blocker_list(c: Conditions) -> list[tuple[str, dict[str, object]]]:
         (c.has_quote and not c.connected, "disconnected", {}),
         (c.has_quote and c.quote_code != c.want_code, "code_mismatch",
          {"got": c.quote_code, "want": c.want_code}),
-        (bool(c.pending_id), "pending", {"signal_id": c.pending_id}),
+        (c.base_unknown, "base_unknown", {}),
+        (bool(c.quote_refused), "quote_refused", {"why": c.quote_refused}),
+        (c.in_doubt, "in_doubt", {"signal_id": c.pending_id}),
+        (bool(c.pending_id) and not c.in_doubt, "pending", {"signal_id": c.pending_id}),
+        (c.pending_stuck, "pending_stuck", {"signal_id": c.pending_id}),
         (c.silent_until is not None, "silent", {"until": _hhmmss(c.silent_until)}),
         (not c.in_session, "closed", {}),
         (c.warming_bars is not None, "warming_up", {"bars": c.warming_bars}),
         (c.state is TradingState.SELL_ONLY, "state_sell_only", {}),
         (bool(c.mismatch), "mismatch", {"detail": c.mismatch}),
+        (c.reconcile, "reconcile", {}),
+        (c.unverified and not c.reconcile, "unverified", {}),
     ]
     return [(key, values) for hit, key, values in checks if hit]
 

@@ -212,7 +212,7 @@ def run_live(pb: PreparedBars, params: StrategyParams, folder: Path, *, indicato
     shared.mkdir(parents=True)
     work.mkdir()
     settings = EngineSettings(shared_dir=shared, work_dir=work, code=CODE, session_only=False,
-                              base_shares=BASE_SHARES, stale_after_s=1e9)
+                              base_shares=BASE_SHARES, stale_after_s=1e9, owner_lock=False)
     clock = _Clock(pb.index[0].to_pydatetime())
     if indicators == "prepared":
         decider: GridDecider = PreparedIndicatorDecider(params, pb)

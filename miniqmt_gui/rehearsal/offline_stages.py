@@ -135,7 +135,9 @@ class Rig:
         """A rig in ``folder`` (shared folder = ``folder``, work folder = ``folder/work``)."""
         folder.mkdir(parents=True, exist_ok=True)
         clock = clock or StageClock()
-        settings = EngineSettings(shared_dir=folder, work_dir=folder / "work")
+        # a private rehearsal folder with no base position; restarts happen inside this process
+        settings = EngineSettings(shared_dir=folder, work_dir=folder / "work", base_shares=0,
+                                  owner_lock=False)
         engine = build_engine(settings, clock=clock.wall, monotonic=clock.monotonic, checkpoint=checkpoint)
         engine.start()
         return cls(folder, clock, engine, synthetic_bars(120, clock.now - timedelta(minutes=1)))

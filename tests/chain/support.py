@@ -45,7 +45,8 @@ def make_signal(token: str = "0a1b2c3d", **over: Any) -> OrderSignal:
 def engine_settings(root: Path) -> EngineSettings:
     """Engine settings on ``root/shared`` with the session gate off."""
     (root / "shared").mkdir(parents=True, exist_ok=True)
-    return EngineSettings(shared_dir=root / "shared", work_dir=root / "work", session_only=False)
+    return EngineSettings(shared_dir=root / "shared", work_dir=root / "work", session_only=False,
+                          owner_lock=False)
 
 
 def engine_with_pending(root: Path, signal: OrderSignal) -> Any:

@@ -28,7 +28,8 @@ def shared(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(tmp_path: Path, shared: Path) -> EngineSettings:
-    return EngineSettings(shared_dir=shared, work_dir=tmp_path / "work")
+    # engines are rebuilt inside one process to simulate restarts: the owner lock has its own tests
+    return EngineSettings(shared_dir=shared, work_dir=tmp_path / "work", owner_lock=False, base_shares=0)
 
 
 @pytest.fixture

@@ -138,13 +138,17 @@ class BookMachine(RuleBasedStateMachine):
         sig = self.pending
         assert sig is not None
         filled = sig.shares * frac // 10
-        if status in (ResultStatus.REJECTED, ResultStatus.CANCELLED):
+        if status in (ResultStatus.REJECTED, ResultStatus.CANCELLED, ResultStatus.IN_DOUBT):
             filled = 0
         elif status in (ResultStatus.FILLED, ResultStatus.SIMULATED):
             filled = sig.shares
         res = _res(sig, status, filled)
         out = bk.apply_result(self.state, res, T0)
         self.state = out.state
+        if status is ResultStatus.IN_DOUBT:  # never a rollback: the signal stays pending, in doubt
+            assert out.outcome is bk.Outcome.IN_DOUBT and self.state.pending_in_doubt
+            self.state = bk.apply_result(self.state, _res(sig, ResultStatus.REJECTED, 0), T0).state
+            filled = 0
         self._model_apply(sig, filled)
         self.applied.append(sig.signal_id)
         self.results.append(res)

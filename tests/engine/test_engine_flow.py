@@ -294,8 +294,8 @@ def test_core_decider_drives_a_first_layer_buy(tmp_path, clock):
 
     shared = tmp_path / "s"
     shared.mkdir()
-    engine = build_engine(EngineSettings(shared_dir=shared, work_dir=tmp_path / "w"), clock=clock.wall,
-                          monotonic=clock.monotonic)
+    settings = EngineSettings(shared_dir=shared, work_dir=tmp_path / "w", base_shares=0, owner_lock=False)
+    engine = build_engine(settings, clock=clock.wall, monotonic=clock.monotonic)
     engine.start()
     bars = synthetic_bars(120, T0)
     write_quote(shared, stage_quote(1, bars[-1].close, T0, bars))

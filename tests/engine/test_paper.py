@@ -28,7 +28,7 @@ LIVENESS_S = 20.0
 
 def _paper_engine(tmp_path, shared, clock, fill_ratio=1.0, timeout=30.0, risk=None, **kwargs):
     settings = EngineSettings(shared_dir=shared, work_dir=tmp_path / "work", paper=True,
-                              paper_order_timeout_s=timeout, risk=risk or RiskLimits())
+                              paper_order_timeout_s=timeout, risk=risk or RiskLimits(), owner_lock=False)
     settings.work_dir.mkdir(parents=True, exist_ok=True)
     broker = open_paper_broker(settings.paper_ledger_path, initial_cash=100_000.0, base_shares=None,
                                code="159201.SZ", fill_ratio=fill_ratio, clock=clock.wall)

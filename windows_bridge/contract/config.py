@@ -35,6 +35,7 @@ ENV_OVERRIDES: dict[str, str] = {
     "MINIQMT_BROKER": "broker",
     "MINIQMT_STATE_DIR": "state_dir",
     "MINIQMT_HMAC_KEY_FILE": "hmac_key_file",
+    "MINIQMT_BASE_SHARES": "base_shares",
 }
 
 
@@ -88,6 +89,8 @@ class Settings(BaseModel):
     quote_interval_s: Annotated[float, Field(gt=0, le=60)] = 3.0
     history_bars: Annotated[int, Field(ge=120, le=2000)] = 240
     code: str = "159201.SZ"
+    #: shares held outside the grid (the Beta base position); live trading needs it known
+    base_shares: Annotated[int, Field(ge=0)] | None = None
     risk: RiskLimits = Field(default_factory=RiskLimits)
 
 

@@ -27,6 +27,8 @@ STOP_FILE = "STOP"
 EXECUTOR_LOCK_FILE = "executor.lock"
 #: executor: liveness for the app and self-check
 EXECUTOR_HEARTBEAT_FILE = "executor_heartbeat.json"
+#: app: the owner lock of the one trading app instance (others only watch)
+APP_LOCK_FILE = "app.lock"
 
 
 def done_marker_name(signal_id: str) -> str:

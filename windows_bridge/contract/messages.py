@@ -341,6 +341,10 @@ class DashboardState(_Message):
     last_quote_seq: Annotated[int, Field(ge=-1)] = -1
     #: the rule that fired for the pending signal (for display and the decision journal)
     pending_rule: str = ""
+    #: the executor reported the pending signal ``in_doubt``: held until the broker's position settles it
+    pending_in_doubt: bool = False
+    #: durable changes written so far (the newer of two copies of the book has the higher revision)
+    revision: Annotated[int, Field(ge=0)] = 0
 
 
 # --------------------------------------------------------------------------- encode / decode
@@ -358,6 +362,11 @@ def encode(message: BaseModel) -> bytes:
     return message.model_dump_json().encode("utf-8")
 
 
+def _refuse_constant(name: str) -> Any:
+    """``NaN``/``Infinity`` are not JSON numbers: a message carrying one is invalid."""
+    raise ValueError(f"{name} is not a number")
+
+
 def decode(raw: bytes, model: type[M]) -> M:
     """Parse and validate ``raw`` as ``model``; raise :class:`ProtocolError` with a short reason."""
     if len(raw) > MAX_FILE_BYTES:
@@ -367,11 +376,13 @@ def decode(raw: bytes, model: type[M]) -> M:
     except UnicodeDecodeError as exc:
         raise ProtocolError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise ProtocolError(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
     except RecursionError:
         raise ProtocolError("JSON nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer beyond Python's digit limit, NaN/Infinity
+        raise ProtocolError(f"not valid JSON ({exc})"[:300]) from None
     if not isinstance(data, dict):
         raise ProtocolError(f"expected a JSON object, got {type(data).__name__}")
     try:
