@@ -58,6 +58,7 @@ from miniqmt_gui.live.state_store import load_state, save_state
 from miniqmt_gui.live.status import Conditions, allows, compute_status
 from miniqmt_gui.live.strategy_port import Decider, Intent, Snapshot
 from windows_bridge.contract.atomic_io import remove_file, write_bytes_atomic
+from windows_bridge.contract.calendar import next_session_start
 from windows_bridge.contract.files import STOP_FILE
 from windows_bridge.contract.market_hours import in_continuous_session, now_shanghai
 from windows_bridge.contract.messages import (
@@ -286,7 +287,8 @@ class LiveEngine:
             state, why = TradingState.HALTED, "why_stop_file"
         snap = self._snap
         warming = None if snap is None or snap.ready else snap.bars
-        in_session = not self.settings.session_only or in_continuous_session(self._clock())
+        now = self._clock()
+        in_session = not self.settings.session_only or in_continuous_session(now)
         pending = self._book.pending_signal
         cond = Conditions(
             state=state, why_key=why, has_quote=quote is not None, quote_error=self._reader.error,
@@ -295,6 +297,7 @@ class LiveEngine:
             want_code=self.settings.code if quote else "", in_session=in_session, warming_bars=warming,
             pending_id=pending.signal_id if pending else "", silent_until=self._silent_until_wall(),
             mismatch=self._mismatch, paper=self.settings.paper,
+            closed_until=None if in_session else next_session_start(now), now=now,
         )
         return compute_status(cond, self.settings.lang)
 

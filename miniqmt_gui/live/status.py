@@ -12,6 +12,7 @@ from datetime import datetime
 
 from miniqmt_gui.live.events import EngineStatus, TradingState
 from miniqmt_gui.live.messages import Lang, text
+from windows_bridge.contract.calendar import format_session_start
 
 STATE_KEYS = {
     TradingState.RUNNING: "state_running",
@@ -42,9 +43,12 @@ class Conditions:
     silent_until: datetime | None = None
     mismatch: str = ""
     paper: bool = False
+    #: outside the continuous session: when it next starts (``now`` decides how to write it)
+    closed_until: datetime | None = None
+    now: datetime | None = None
 
 
-def _blocker_list(c: Conditions) -> list[tuple[str, dict[str, object]]]:
+def _blocker_list(c: Conditions, lang: Lang) -> list[tuple[str, dict[str, object]]]:
     checks: list[tuple[bool, str, dict[str, object]]] = [
         (c.state is TradingState.HALTED, "state_halted", {}),
         (c.state is TradingState.STOPPED, "state_stopped", {}),
@@ -56,12 +60,18 @@ def _blocker_list(c: Conditions) -> list[tuple[str, dict[str, object]]]:
          {"got": c.quote_code, "want": c.want_code}),
         (bool(c.pending_id), "pending", {"signal_id": c.pending_id}),
         (c.silent_until is not None, "silent", {"until": _hhmmss(c.silent_until)}),
-        (not c.in_session, "closed", {}),
+        (not c.in_session, "closed", {"when": _when(c, lang)}),
         (c.warming_bars is not None, "warming_up", {"bars": c.warming_bars}),
         (c.state is TradingState.SELL_ONLY, "state_sell_only", {}),
         (bool(c.mismatch), "mismatch", {"detail": c.mismatch}),
     ]
     return [(key, values) for hit, key, values in checks if hit]
+
+
+def _when(c: Conditions, lang: Lang) -> str:
+    if c.closed_until is None or c.now is None:
+        return "?"
+    return format_session_start(c.closed_until, c.now, lang)
 
 
 def _hhmmss(moment: datetime | None) -> str:
@@ -71,7 +81,7 @@ def _hhmmss(moment: datetime | None) -> str:
 def compute_status(c: Conditions, lang: Lang = "zh") -> EngineStatus:
     """Build the :class:`EngineStatus` for ``c`` in ``lang``."""
     why = text(c.why_key, lang)
-    blockers = _blocker_list(c)
+    blockers = _blocker_list(c, lang)
     texts = []
     for key, values in blockers:
         if key in STATE_KEYS.values():
@@ -83,6 +93,7 @@ def compute_status(c: Conditions, lang: Lang = "zh") -> EngineStatus:
         blocker_texts=tuple(texts), headline=texts[0] if texts else reason, stale=c.stale,
         quote_age_s=round(c.quote_age_s, 1), silent_until=c.silent_until, mismatch=c.mismatch,
         paper=c.paper, pending_signal_id=c.pending_id,
+        closed_until=None if c.in_session else c.closed_until,
     )
 
 
