@@ -74,9 +74,8 @@ def test_a_shares_have_no_half_days() -> None:
     for column in ("open", "break_start", "break_end", "close"):
         times = set(cal.schedule[column].dt.tz_convert("Asia/Shanghai").dt.strftime("%H:%M"))
         assert len(times) == 1, (column, times)
-    assert {"open": "09:30", "close": "15:00"} == {
-        c: cal.schedule[c].dt.tz_convert("Asia/Shanghai").dt.strftime("%H:%M").iloc[0] for c in ("open", "close")
-    }
+    local = cal.schedule.iloc[0][["open", "close"]].dt.tz_convert("Asia/Shanghai").dt.strftime("%H:%M")
+    assert tuple(local) == ("09:30", "15:00")
 
 
 def test_an_unknown_year_falls_back_to_weekdays_and_says_so() -> None:

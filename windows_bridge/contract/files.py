@@ -25,6 +25,10 @@ STATE_FILE = "dashboard_state.json"
 STOP_FILE = "STOP"
 
 
+#: the bridge's after-close trades exports, one file a day (see ``trades_export``)
+TRADES_DIR = "trades"
+
+
 def done_marker_name(signal_id: str) -> str:
     """File name of the done marker for ``signal_id`` (inside :data:`DONE_DIR`)."""
     if SIGNAL_ID_RE.match(signal_id) is None:
