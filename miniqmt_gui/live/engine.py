@@ -352,7 +352,8 @@ class LiveEngine:
                       requested=result.requested_shares)
         self._entry("result", self._reader.quote, signal_id=result.signal_id, status=result.status.value,
                     filled_shares=result.filled_shares, avg_price=result.avg_price,
-                    note=f"{applied.outcome.value}: {result.message}")
+                    note=f"{applied.outcome.value}: {result.message}", order_id=result.order_id,
+                    requested_shares=result.requested_shares, fees=result.fees)
         self._publish(ResultEvent(result, applied.outcome.value))
 
     # ------------------------------------------------------------------ internals: quotes
@@ -450,7 +451,8 @@ class LiveEngine:
         self._checkpoint("after_signal")
         self._last_signal = signal
         self._entry("signal", quote, rule=intent.rule, signal_id=signal.signal_id,
-                    direction=signal.direction, layer=signal.layer, shares=signal.shares)
+                    direction=signal.direction, layer=signal.layer, shares=signal.shares,
+                    limit_price=signal.price)
         self._publish(SignalEvent(signal, intent.rule))
         self._say(logging.INFO, "signal_sent", signal_id=signal.signal_id, direction=signal.direction,
                   shares=signal.shares, price=signal.price)

@@ -82,12 +82,13 @@ def test_an_unknown_year_falls_back_to_weekdays_and_says_so() -> None:
     first, last = calendar.coverage()
     assert first <= date(2015, 1, 5) and last >= date(2026, 12, 31)
     beyond = last + timedelta(days=1)
-    while beyond.weekday() >= 5:
+    while beyond.weekday() >= 5 or (beyond.month, beyond.day) in calendar.FIXED_HOLIDAYS:
         beyond += timedelta(days=1)
     assert not calendar.is_known(beyond)
     assert calendar.is_trading_day(beyond)  # policy: a weekday is assumed open…
     saturday = beyond + timedelta(days=(5 - beyond.weekday()) % 7)
     assert not calendar.is_trading_day(saturday)  # …a weekend closed
+    assert not calendar.is_trading_day(date(last.year + 1, 10, 1))  # fixed-date holidays stay closed
     assert "exchange-calendars" in calendar.calendar_note(beyond)
     assert calendar.calendar_note(date(2026, 2, 24)) == ""
     # walking across the boundary works (no error from the library)

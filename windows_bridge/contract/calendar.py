@@ -7,10 +7,11 @@ A-shares have no half-day sessions: every session is 09:30–11:30 and 13:00–1
 
 **Years the library does not know.** The library only lists holidays that have been announced
 (the exchanges publish next year's in December); asking it about a later date raises an error. Our
-policy for such a date: treat Monday–Friday as trading days and say so (:func:`is_known` is False,
-:func:`calendar_note` explains). That is safe for orders: on an unannounced holiday no quote
-advances, so the app emits nothing and the executor refuses a signal on a stale quote; the cost
-is only a wrong "stale" alarm on such a day until the library is upgraded.
+policy for such a date: treat Monday–Friday as trading days except the fixed-date statutory holidays
+(1 Jan, 1 May, 1–3 Oct), and say so (:func:`is_known` is False, :func:`calendar_note` explains).
+That is safe for orders: on an unannounced holiday no quote advances, so the app emits nothing and
+the executor refuses a signal on a stale quote; the cost is only a wrong "stale" alarm on such a
+day until the library is upgraded.
 
 The library is imported on first use (it pulls in pandas), so importing this module stays cheap.
 """
@@ -28,6 +29,9 @@ _SHANGHAI = ZoneInfo("Asia/Shanghai")
 FIRST_DAY = date(2005, 1, 4)
 CONTINUOUS_STARTS = (time(9, 30), time(13, 0))
 WEEKDAY_ZH = "一二三四五六日"
+#: statutory holidays on fixed solar dates, closed every year (New Year, Labour Day, National Day);
+#: the lunar ones (Spring Festival, Qingming, Dragon Boat, Mid-Autumn) cannot be guessed
+FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (10, 1), (10, 2), (10, 3)})
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ def is_trading_day(day: date) -> bool:
     known = _load()
     if known.first <= day <= known.last:
         return day in known.sessions
-    return day.weekday() < 5
+    return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
 
 
 def closed_reason(day: date) -> str:
