@@ -12,7 +12,7 @@ header{background:#1d3557;color:#fff;padding:10px 14px}header b{font-size:18px}
 .big{font-size:30px;font-weight:700}.up{color:#c1121f}.down{color:#1b5e20}.muted{color:#777;font-size:12px}
 table{width:100%;border-collapse:collapse;font-size:13px}td,th{padding:4px;border-bottom:1px solid #eee;text-align:right}
 th:first-child,td:first-child{text-align:left}.bad{color:#c1121f;font-weight:700}.ok{color:#1b5e20}
-.pill{display:inline-block;padding:2px 8px;border-radius:10px;background:#e9ecef;font-size:12px;margin-right:4px}
+.pill{display:inline-block;padding:2px 8px;border-radius:10px;background:#e9ecef;color:#1d3557;font-size:12px;margin-left:6px}
 </style></head><body>
 <header><b id="code">miniqmt</b> <span id="mode" class="pill"></span><div id="headline" class="muted"></div></header>
 <div class="card"><div class="big" id="price">—</div><div id="chg"></div><div class="muted" id="qtime"></div></div>
