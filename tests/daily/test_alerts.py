@@ -56,16 +56,32 @@ def endpoint():
     ep.close()
 
 
-def _result(status: ResultStatus, filled: int, requested: int = 10_000, direction: str = "BUY") -> ResultEvent:
-    r = OrderResult(signal_id=f"{direction}_159201.SZ_L1_0000000a", status=status, direction=direction,
-                    requested_shares=requested, filled_shares=filled, avg_price=1.001 if filled else 0.0,
-                    timestamp=T, message="资金不足" if not filled else "")
+def _result(
+    status: ResultStatus, filled: int, requested: int = 10_000, direction: str = "BUY"
+) -> ResultEvent:
+    r = OrderResult(
+        signal_id=f"{direction}_159201.SZ_L1_0000000a",
+        status=status,
+        direction=direction,
+        requested_shares=requested,
+        filled_shares=filled,
+        avg_price=1.001 if filled else 0.0,
+        timestamp=T,
+        message="资金不足" if not filled else "",
+    )
     return ResultEvent(r, "applied")
 
 
 def _status(stale: bool = False, state: TradingState = TradingState.RUNNING) -> StatusEvent:
-    return StatusEvent(EngineStatus(state=state, reason_key="why_user", reason="已熔断：用户操作" if
-                                    state is TradingState.HALTED else "运行中", stale=stale, quote_age_s=312.0))
+    return StatusEvent(
+        EngineStatus(
+            state=state,
+            reason_key="why_user",
+            reason="已熔断：用户操作" if state is TradingState.HALTED else "运行中",
+            stale=stale,
+            quote_age_s=312.0,
+        )
+    )
 
 
 def test_rules_turn_events_into_alerts():
@@ -147,8 +163,12 @@ def test_a_dead_service_never_raises_and_push_never_waits_for_it():
 def test_rate_limits_hold_back_and_say_so():
     clock = [0.0]
     delivered: list[Alert] = []
-    sender = PushSender(["json://x"], per_minute=3, clock=lambda: clock[0],
-                        deliver=lambda urls, alert, t: (delivered.append(alert) or True, ""))
+    sender = PushSender(
+        ["json://x"],
+        per_minute=3,
+        clock=lambda: clock[0],
+        deliver=lambda urls, alert, t: (delivered.append(alert) or True, ""),
+    )
     for k in range(5):
         sender.push(Alert("fill", f"fill {k}", "b"))
     sender.push(Alert("stale", "stale", "b"))
@@ -168,9 +188,21 @@ def test_switched_off_kinds_are_not_queued():
 
 
 def test_daily_report_alert():
-    alert = report_alert({"day": "2026-02-24", "clean": False, "alarms": ["unexplained:100004"], "alpha": 287.4,
-                          "beta": 2033.5, "slippage_cny": -30.0, "slippage_bps": -11.5, "fees": 2.6})
-    assert alert.kind == "daily_report" and "对账告警 1 项" in alert.title and "unexplained:100004" in alert.body
+    alert = report_alert(
+        {
+            "day": "2026-02-24",
+            "clean": False,
+            "alarms": ["unexplained:100004"],
+            "alpha": 287.4,
+            "beta": 2033.5,
+            "slippage_cny": -30.0,
+            "slippage_bps": -11.5,
+            "fees": 2.6,
+        }
+    )
+    assert (
+        alert.kind == "daily_report" and "对账告警 1 项" in alert.title and "unexplained:100004" in alert.body
+    )
 
 
 def test_secrets_never_in_the_shared_folder(tmp_path, monkeypatch):

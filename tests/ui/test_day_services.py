@@ -1,4 +1,4 @@
-"""The window's day services: the reconcile dialog on a simulated day, the settings section and its QR code."""
+"""The window's day services: the reconcile dialog on a simulated day, the settings section, the QR code."""
 
 from __future__ import annotations
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import math
 from datetime import datetime
 
@@ -30,22 +29,56 @@ CODE = "159201.SZ"
 
 def sample_feed() -> PhoneFeed:
     """A frame with two held layers and one order filled today."""
-    lots = [BookLot(layer=1, shares=10_000, buy_price=1.000, cost=10_001.0, time=T),
-            BookLot(layer=2, shares=6_000, buy_price=0.990, cost=5_940.6, time=T)]
+    lots = [
+        BookLot(layer=1, shares=10_000, buy_price=1.000, cost=10_001.0, time=T),
+        BookLot(layer=2, shares=6_000, buy_price=0.990, cost=5_940.6, time=T),
+    ]
     book = DashboardState(code=CODE, positions=lots, hold_layers=2, total_cost=15_941.6, last_buy_price=0.990)
-    quote = SharedQuote(code=CODE, time=T, price=1.004, pre_close=0.998, seq=7, heartbeat=T,
-                        positions_status="ok", position=BrokerPosition(volume=316_000))
-    status = EngineStatus(state=TradingState.RUNNING, reason_key="why_user", reason="运行中", headline="运行中")
+    quote = SharedQuote(
+        code=CODE,
+        time=T,
+        price=1.004,
+        pre_close=0.998,
+        seq=7,
+        heartbeat=T,
+        positions_status="ok",
+        position=BrokerPosition(volume=316_000),
+    )
+    status = EngineStatus(
+        state=TradingState.RUNNING, reason_key="why_user", reason="运行中", headline="运行中"
+    )
     feed = PhoneFeed()
-    feed.on_view(LiveView(snapshot=EngineSnapshot(book=book, status=status, quote=quote),
-                          health=Health(bridge_age_s=2.0, executor_age_s=3.0, executor_alive=True,
-                                        connected=True), now=T))
-    signal = OrderSignal(signal_id=f"BUY_{CODE}_L2_0000000b", code=CODE, direction="BUY", price=0.990,
-                         shares=10_000, timestamp=T, layer=2)
+    feed.on_view(
+        LiveView(
+            snapshot=EngineSnapshot(book=book, status=status, quote=quote),
+            health=Health(bridge_age_s=2.0, executor_age_s=3.0, executor_alive=True, connected=True),
+            now=T,
+        )
+    )
+    signal = OrderSignal(
+        signal_id=f"BUY_{CODE}_L2_0000000b",
+        code=CODE,
+        direction="BUY",
+        price=0.990,
+        shares=10_000,
+        timestamp=T,
+        layer=2,
+    )
     feed.on_event(SignalEvent(signal, "grid"))
-    feed.on_event(ResultEvent(OrderResult(signal_id=signal.signal_id, status=ResultStatus.PARTIALLY_FILLED,
-                                          direction="BUY", requested_shares=10_000, filled_shares=6_000,
-                                          avg_price=0.990, timestamp=T), "applied"))
+    feed.on_event(
+        ResultEvent(
+            OrderResult(
+                signal_id=signal.signal_id,
+                status=ResultStatus.PARTIALLY_FILLED,
+                direction="BUY",
+                requested_shares=10_000,
+                filled_shares=6_000,
+                avg_price=0.990,
+                timestamp=T,
+            ),
+            "applied",
+        )
+    )
     return feed
 
 
@@ -86,7 +119,9 @@ def test_page_and_state_with_a_real_client(loop):
     status, html, cache = got["page"]
     assert status == 200 and "今日委托" in html and "/api/state" in html and cache == "no-store"
     state = got["state"]
-    assert state["quote"]["price"] == 1.004 and state["quote"]["change_pct"] == pytest.approx(0.6012, abs=1e-3)
+    assert state["quote"]["price"] == 1.004 and state["quote"]["change_pct"] == pytest.approx(
+        0.6012, abs=1e-3
+    )
     assert state["layers"]["held"] == 2 and [lot["pnl"] for lot in state["layers"]["lots"]] == [40.0, 84.0]
     assert state["pnl"]["floating"] == 124.0 and state["links"]["executor_alive"] is True
     assert state["orders"][0]["status"] == "partially_filled" and state["orders"][0]["filled"] == 6_000
