@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from miniqmt_gui.live.decision_journal import DecisionJournal
+from miniqmt_gui.live.paper import FINAL_TO_RESULT
 from windows_bridge.bridge.trades_export import TradesExporter, export_path
-from windows_bridge.brokers.interface import OrderStatus, Side
+from windows_bridge.brokers.interface import Side
 from windows_bridge.brokers.sim.broker import SimBroker
 from windows_bridge.contract.atomic_io import write_message
 from windows_bridge.contract.market_hours import SHANGHAI
@@ -80,12 +81,7 @@ class Day:
         if not order.status.is_final:
             self.broker.cancel_order(order_id)
             order = next(o for o in self.broker.query_orders() or [] if o.order_id == order_id)
-        status = {
-            OrderStatus.FILLED: "filled",
-            OrderStatus.PART_CANCELLED: "partially_filled",
-            OrderStatus.CANCELLED: "cancelled",
-            OrderStatus.REJECTED: "rejected",
-        }[order.status]
+        status = FINAL_TO_RESULT[order.status].value  # the paper route's (= the executor's) mapping
         fees = sum(t.fees for t in self.broker.query_trades() or [] if t.order_id == order_id)
         sign = 1 if order.side is Side.BUY else -1
         self.lots += sign * order.filled_shares
