@@ -22,6 +22,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "offline-test": ("miniqmt_gui.commands.offline_test_cmd", "run the offline launch stages 1-5"),
     "demo": ("miniqmt_gui.commands.demo_cmd", "the whole chain on the embedded sample, no QMT needed"),
     "selfcheck": ("miniqmt_gui.commands.selfcheck_cmd", "check this installation and print what to fix"),
+    "reconcile": ("miniqmt_gui.commands.reconcile_cmd", "match the day's broker trades to its signals"),
+    "calendar": ("miniqmt_gui.commands.calendar_cmd", "is the exchange open on a day, and the next sessions"),
 }
 
 

@@ -55,11 +55,14 @@ ALLOWED: dict[str, set[str]] = {
         "windows_bridge.bridge",
     },
     "miniqmt_gui.ui": {
-        "miniqmt_gui.strategy", "miniqmt_gui.backtest", "miniqmt_gui.live", "windows_bridge.contract",
+        "miniqmt_gui.strategy", "miniqmt_gui.backtest", "miniqmt_gui.live", "miniqmt_gui.daily",
+        "miniqmt_gui.alerts", "windows_bridge.contract",
     },
+    "miniqmt_gui.daily": {"miniqmt_gui.strategy", "miniqmt_gui.live", "windows_bridge.contract"},
+    "miniqmt_gui.alerts": {"miniqmt_gui.live", "windows_bridge.contract"},
     "miniqmt_gui.commands": {
         "miniqmt_gui.strategy", "miniqmt_gui.backtest", "miniqmt_gui.live", "miniqmt_gui.rehearsal",
-        "miniqmt_gui.ui", "windows_bridge.contract",
+        "miniqmt_gui.ui", "miniqmt_gui.daily", "miniqmt_gui.alerts", "windows_bridge.contract",
     },
     "miniqmt_gui.cli": {"miniqmt_gui.commands", "windows_bridge.contract"},
     "miniqmt_gui": {"miniqmt_gui.cli", "windows_bridge.contract"},  # __init__ and __main__

@@ -66,6 +66,7 @@ from miniqmt_gui.live.status import Conditions, allows, compute_status
 from miniqmt_gui.strategy.indicators import IndicatorSnapshot
 from miniqmt_gui.strategy.params import StrategyParams
 from windows_bridge.contract.atomic_io import read_message, remove_file, write_bytes_atomic
+from windows_bridge.contract.calendar import next_session_start
 from windows_bridge.contract.files import APP_LOCK_FILE, STOP_FILE
 from windows_bridge.contract.market_hours import in_continuous_session, now_shanghai
 from windows_bridge.contract.messages import (
@@ -369,7 +370,8 @@ class LiveEngine:
             state, why = TradingState.HALTED, "why_stop_file"
         snap = self._snap
         warming = None if snap is None or snap.ready else snap.bars
-        in_session = not self.settings.session_only or in_continuous_session(self._clock())
+        now = self._clock()
+        in_session = not self.settings.session_only or in_continuous_session(now)
         pending = self._book.pending_signal
         cond = Conditions(
             state=state, why_key=why, has_quote=quote is not None, quote_error=self._reader.error,
@@ -383,6 +385,7 @@ class LiveEngine:
             unverified=not self._verified, reconcile=self._reconcile is not None,
             in_doubt=self._book.pending_in_doubt, pending_stuck=self._pending.stuck,
             quote_refused=self._refused,
+            closed_until=None if in_session else next_session_start(now), now=now,
         )
         return compute_status(cond, self.settings.lang)
 
@@ -530,7 +533,8 @@ class LiveEngine:
         event = "in_doubt_settled" if result.reason_code == "in_doubt_settled" else "result"
         self._entry(event, self._reader.quote, signal_id=result.signal_id, status=result.status.value,
                     filled_shares=result.filled_shares, avg_price=result.avg_price,
-                    result=result.model_dump(mode="json"), note=f"{applied.outcome.value}: {result.message}")
+                    result=result.model_dump(mode="json"), note=f"{applied.outcome.value}: {result.message}",
+                    order_id=result.order_id, requested_shares=result.requested_shares, fees=result.fees)
         self._publish(ResultEvent(result, applied.outcome.value))
 
     # ------------------------------------------------------------------ internals: quotes
@@ -685,7 +689,8 @@ class LiveEngine:
         self._commit(new)  # state before signal
         self._entry("signal", quote, rule=intent.rule, signal_id=signal.signal_id,
                     direction=signal.direction, layer=signal.layer, shares=signal.shares,
-                    signal=signal.model_dump(mode="json"), sold_layers=list(intent.sell_layers))
+                    limit_price=signal.price, signal=signal.model_dump(mode="json"),
+                    sold_layers=list(intent.sell_layers))
         self._checkpoint("after_state")
         self._send(signal)
         self._checkpoint("after_signal")

@@ -52,6 +52,8 @@ class EngineStatus:
     mismatch: str = ""
     paper: bool = False
     pending_signal_id: str = ""
+    #: outside the continuous session (when the engine keeps to it): the next session's start
+    closed_until: datetime | None = None
 
 
 @dataclass(frozen=True)

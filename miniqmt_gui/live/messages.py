@@ -25,7 +25,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "no_quote": ("等待行情", "waiting for quotes"),
     "bad_quote": ("行情文件无效：{error}", "quote file invalid: {error}"),
     "disconnected": ("行情端未连接 QMT", "the bridge is not connected to QMT"),
-    "closed": ("非交易时段", "outside trading hours"),
+    "closed": ("休市，下一交易时段 {when}", "market closed until {when}"),
     "warming_up": ("指标预热中（{bars} 根K线）", "indicators warming up ({bars} bars)"),
     "pending": ("等待执行结果：{signal_id}", "waiting for the result of {signal_id}"),
     "silent": ("静默期至 {until}", "silent period until {until}"),

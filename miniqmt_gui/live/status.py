@@ -12,6 +12,7 @@ from datetime import datetime
 
 from miniqmt_gui.live.events import EngineStatus, TradingState
 from miniqmt_gui.live.messages import Lang, text
+from windows_bridge.contract.calendar import format_session_start
 
 STATE_KEYS = {
     TradingState.RUNNING: "state_running",
@@ -56,9 +57,12 @@ class Conditions:
     pending_stuck: bool = False
     #: why the current quote file is not trusted ("" = it is)
     quote_refused: str = ""
+    #: outside the continuous session: when it next starts (``now`` decides how to write it)
+    closed_until: datetime | None = None
+    now: datetime | None = None
 
 
-def _blocker_list(c: Conditions) -> list[tuple[str, dict[str, object]]]:
+def _blocker_list(c: Conditions, lang: Lang) -> list[tuple[str, dict[str, object]]]:
     checks: list[tuple[bool, str, dict[str, object]]] = [
         (bool(c.owner), "not_owner", {"holder": c.owner}),
         (c.state is TradingState.HALTED, "state_halted", {}),
@@ -75,7 +79,7 @@ def _blocker_list(c: Conditions) -> list[tuple[str, dict[str, object]]]:
         (bool(c.pending_id) and not c.in_doubt, "pending", {"signal_id": c.pending_id}),
         (c.pending_stuck, "pending_stuck", {"signal_id": c.pending_id}),
         (c.silent_until is not None, "silent", {"until": _hhmmss(c.silent_until)}),
-        (not c.in_session, "closed", {}),
+        (not c.in_session, "closed", {"when": _when(c, lang)}),
         (c.warming_bars is not None, "warming_up", {"bars": c.warming_bars}),
         (c.state is TradingState.SELL_ONLY, "state_sell_only", {}),
         (bool(c.mismatch), "mismatch", {"detail": c.mismatch}),
@@ -85,6 +89,12 @@ def _blocker_list(c: Conditions) -> list[tuple[str, dict[str, object]]]:
     return [(key, values) for hit, key, values in checks if hit]
 
 
+def _when(c: Conditions, lang: Lang) -> str:
+    if c.closed_until is None or c.now is None:
+        return "?"
+    return format_session_start(c.closed_until, c.now, lang)
+
+
 def _hhmmss(moment: datetime | None) -> str:
     return moment.strftime("%H:%M:%S") if moment is not None else ""
 
@@ -92,7 +102,7 @@ def _hhmmss(moment: datetime | None) -> str:
 def compute_status(c: Conditions, lang: Lang = "zh") -> EngineStatus:
     """Build the :class:`EngineStatus` for ``c`` in ``lang``."""
     why = text(c.why_key, lang)
-    blockers = _blocker_list(c)
+    blockers = _blocker_list(c, lang)
     texts = []
     for key, values in blockers:
         if key in STATE_KEYS.values():
@@ -104,6 +114,7 @@ def compute_status(c: Conditions, lang: Lang = "zh") -> EngineStatus:
         blocker_texts=tuple(texts), headline=texts[0] if texts else reason, stale=c.stale,
         quote_age_s=round(c.quote_age_s, 1), silent_until=c.silent_until, mismatch=c.mismatch,
         paper=c.paper, pending_signal_id=c.pending_id,
+        closed_until=None if c.in_session else c.closed_until,
     )
 
 

@@ -1,7 +1,7 @@
 """THE implementation of the grid's trading rules (SPEC §5), as numba-compiled functions.
 
 The rules are small scalar functions. :func:`decide` composes them for one evaluation; the live
-side (:mod:`miniqmt_gui.strategy.live_api` and the engine's core decider in :mod:`miniqmt_gui.live`)
+side (the engine's :mod:`miniqmt_gui.live.decider`)
 calls it from Python for one fresh price. The backtest loop (:mod:`miniqmt_gui.strategy.kernel`) calls
 the very same scalar functions in the same order (it keeps its lot book in its own arrays, so it
 writes the composition out; a test replays bars through both paths and compares the trades).

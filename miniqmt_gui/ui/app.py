@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
 import logging
 import os
@@ -14,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pyqtgraph as pg
+import qasync
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -123,7 +125,13 @@ def run_gui(args: argparse.Namespace) -> int:
     elif config.first_run:
         QTimer.singleShot(0, lambda: window.edit_settings(first_run=True))
     wake = close_on_signals(window)
-    code = app.exec()
+    loop = qasync.QEventLoop(app)  # asyncio inside Qt's loop: the phone view's server runs on it
+    asyncio.set_event_loop(loop)
+    window.day.loop = loop
+    window.day.apply(window.config, window.controller.settings)  # the phone view needs the loop
+    code = loop.run_forever()
     wake.stop()
     window.shutdown()
+    loop.run_until_complete(asyncio.sleep(0))  # let the phone view's stop run
+    loop.close()
     return int(code)

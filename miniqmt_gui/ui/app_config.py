@@ -16,6 +16,7 @@ from typing import Any
 import platformdirs
 from PySide6.QtCore import QSettings
 
+from miniqmt_gui.alerts.rules import KINDS
 from miniqmt_gui.live.settings import EngineSettings, resolve_settings
 from miniqmt_gui.strategy.params import (
     DEFAULT_PRESET,
@@ -25,6 +26,8 @@ from miniqmt_gui.strategy.params import (
     params_to_toml,
 )
 from windows_bridge.contract.config import APP_NAME, config_dir, default_shared_dir
+
+DEFAULT_PORT = 8765
 
 PARAMS_FILE = "strategy.toml"
 
@@ -56,6 +59,12 @@ class AppConfig:
     speech: bool = False
     notifications: bool = True
     first_run: bool = False
+    #: push alerts (the service URLs themselves are secrets: OS keyring, see ``alerts.secrets``)
+    push_kinds: tuple[str, ...] = KINDS
+    push_per_minute: int = 10
+    #: the read-only phone view (off by default; its token is kept in the keyring too)
+    phone_enabled: bool = False
+    phone_port: int = DEFAULT_PORT
 
     def engine_settings(self) -> EngineSettings:
         """The engine's settings: this configuration plus the traded code and HMAC key of ``config.toml``."""
@@ -104,6 +113,11 @@ def load_config(settings: QSettings, shared_dir: str | None = None, work_dir: st
         speech=_value(settings, "speech", False, bool),
         notifications=_value(settings, "notifications", True, bool),
         first_run=not chosen_shared,
+        push_kinds=tuple(k for k in _value(settings, "push_kinds", ",".join(KINDS), str).split(",")
+                         if k in KINDS),
+        push_per_minute=_value(settings, "push_per_minute", 10, int),
+        phone_enabled=_value(settings, "phone_enabled", False, bool),
+        phone_port=_value(settings, "phone_port", DEFAULT_PORT, int),
     )
 
 
@@ -115,6 +129,9 @@ def save_config(settings: QSettings, config: AppConfig) -> None:
     settings.setValue("shared_dir", str(config.shared_dir))
     settings.setValue("work_dir", str(config.work_dir))
     settings.setValue("base_shares", -1 if config.base_shares is None else config.base_shares)
+    settings.setValue("push_kinds", ",".join(config.push_kinds))
+    for key in ("push_per_minute", "phone_enabled", "phone_port"):
+        settings.setValue(key, getattr(config, key))
     settings.sync()
 
 

@@ -19,6 +19,7 @@ from miniqmt_gui.strategy.params import StrategyParams
 from miniqmt_gui.ui.app_config import AppConfig, params_path, params_toml, save_config
 from miniqmt_gui.ui.backtest_view import BacktestView
 from miniqmt_gui.ui.controls import ControlBar
+from miniqmt_gui.ui.day_services import DayServices
 from miniqmt_gui.ui.icons import app_icon
 from miniqmt_gui.ui.live_chart import Fill
 from miniqmt_gui.ui.live_controller import LiveController
@@ -26,6 +27,7 @@ from miniqmt_gui.ui.live_model import LiveView
 from miniqmt_gui.ui.live_tab import LiveTab
 from miniqmt_gui.ui.notifier import Notifier
 from miniqmt_gui.ui.params_dialog import ParamsDialog
+from miniqmt_gui.ui.reconcile_dialog import ReconcileDialog
 from miniqmt_gui.ui.settings_dialog import SettingsDialog
 from miniqmt_gui.ui.status_strip import StatusStrip
 from windows_bridge.contract.version import __version__
@@ -54,6 +56,8 @@ class MainWindow(QMainWindow):
         self.notifier = Notifier(app_icon(), self)
         self.notifier.notifications_on = config.notifications
         self.notifier.set_speech(config.speech)
+        self.day = DayServices(config, controller.settings, self)
+        self.day.phoneChanged.connect(self._on_phone)
         self.confirm = self._ask
         self._directions: dict[str, str] = {}
         self._was_stale = False
@@ -76,6 +80,8 @@ class MainWindow(QMainWindow):
         a("simulate").toggled.connect(self.set_simulate)
         a("params").triggered.connect(self.edit_params)
         a("settings").triggered.connect(lambda: self.edit_settings(first_run=False))
+        self.reconcile_action = self.controls.addAction(self.tr("收盘对账"))
+        self.reconcile_action.triggered.connect(self.open_reconcile)
         c.viewChanged.connect(self.on_view)
         c.eventReceived.connect(self.on_event)
         c.failed.connect(self._on_failed)
@@ -141,6 +147,8 @@ class MainWindow(QMainWindow):
         accepted = dialog.exec()
         self._settings_dialog = None
         if accepted:
+            where = dialog.day_section.store_secrets()
+            self.live.log.add(self.tr("通知地址已保存到：") + where)
             self.apply_config(dialog.config())
 
     def apply_config(self, new: AppConfig) -> None:
@@ -151,11 +159,24 @@ class MainWindow(QMainWindow):
         self.notifier.notifications_on = new.notifications
         if not self.notifier.set_speech(new.speech):
             self.live.log.add(self.tr("本机没有可用的语音引擎，语音播报不可用"), logging.WARNING)
+        self.day.apply(new, new.engine_settings())
         if not self.controller.reconfigure(new.engine_settings()):
             later = self.tr("设置已保存；策略运行中，停止后重新打开设置以应用到引擎")
             self.live.log.add(later, logging.WARNING)
         if lang_changed:
             self.statusBar().showMessage(self.tr("界面语言将在重启后生效"), 10000)
+
+    def open_reconcile(self) -> ReconcileDialog:
+        """The reconciliation table (non-modal)."""
+        dialog = ReconcileDialog(self.day, self)
+        dialog.show()
+        return dialog
+
+    def _on_phone(self, address: str) -> None:
+        if address.startswith("error") or address == "no asyncio loop":
+            self.live.log.add(self.tr("手机查看无法启动：") + address, logging.WARNING)
+        elif address:
+            self.live.log.add(self.tr("手机查看已开启（局域网）"))
 
     @staticmethod
     def _ask(title: str, text: str) -> bool:
@@ -172,9 +193,11 @@ class MainWindow(QMainWindow):
         self.controls.set_mode(view.snapshot.status.paper)
         self._update_title(view)
         self._stale_alert(view)
+        self.day.on_view(view)
 
     def on_event(self, event: Any) -> None:
         """An engine event: orders, fills, log lines, alerts."""
+        self.day.on_event(event)
         if isinstance(event, SignalEvent):
             self._directions[event.signal.signal_id] = event.signal.direction
             self.live.orders.model.add_signal(event)
@@ -261,3 +284,4 @@ class MainWindow(QMainWindow):
         self.live.stop()
         self.controller.shutdown()
         self.notifier.close()
+        self.day.shutdown()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from miniqmt_gui.ui import formatting as fm
 from miniqmt_gui.ui.app_config import AppConfig
+from miniqmt_gui.ui.day_settings import DaySettingsSection
 from miniqmt_gui.ui.live_model import SharedCheck
 
 
@@ -63,6 +64,7 @@ class SettingsDialog(QDialog):
         self.notify_box.setChecked(config.notifications)
         self.speech_box = QCheckBox(self.tr("语音播报（买入 / 卖出）"))
         self.speech_box.setChecked(config.speech)
+        self.day_section = DaySettingsSection(config, self)
         self._layout(first_run)
 
     def _layout(self, first_run: bool) -> None:
@@ -97,12 +99,13 @@ class SettingsDialog(QDialog):
         form.addRow("", self.notify_box)
         form.addRow("", self.speech_box)
         layout.addLayout(form)
+        layout.addWidget(self.day_section)
         std = QDialogButtonBox.StandardButton
         buttons = QDialogButtonBox(std.Ok | std.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(640, 420)
+        self.resize(680, 700)
 
     def _browse(self, edit: QLineEdit) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("选择文件夹"), edit.text())
@@ -146,6 +149,7 @@ class SettingsDialog(QDialog):
             silent_period_s=self.silent_spin.value(), base_shares=None if base < 0 else base,
             session_only=self.session_box.isChecked(), lang=str(self.lang_box.currentData()),
             notifications=self.notify_box.isChecked(), speech=self.speech_box.isChecked(), first_run=False,
+            **self.day_section.values(),
         )
 
 

@@ -9,7 +9,7 @@ from miniqmt_gui.live.events import TradingState
 from miniqmt_gui.ui import formatting as fm
 from miniqmt_gui.ui.live_model import LiveView
 
-GOOD, WARN, BAD = "#1b5e20", "#b5651d", "#c1121f"
+GOOD, WARN, BAD, CLOSED = "#1b5e20", "#b5651d", "#c1121f", "#555555"
 BRIDGE_WARN_S = 15.0
 STATE_COLORS = {TradingState.RUNNING: GOOD, TradingState.STOPPED: "#555555",
                 TradingState.SELL_ONLY: WARN, TradingState.HALTED: BAD}
@@ -50,8 +50,12 @@ class StatusStrip(QObject):
             bridge_text += self.tr("（未连接 QMT）")
             bridge_ok = False
         _set(self.bridge, bridge_text, GOOD if bridge_ok else BAD)
-        quote_text = self.tr("行情停滞 ") + fm.age(status.quote_age_s)
-        _set(self.quote, quote_text, BAD if status.stale else GOOD)
+        if "closed" in status.blockers and not status.stale:
+            # a closed market is not a fault: no red, and when the next session starts (with its date)
+            _set(self.quote, status.blocker_texts[status.blockers.index("closed")], CLOSED)
+        else:
+            quote_text = self.tr("行情停滞 ") + fm.age(status.quote_age_s)
+            _set(self.quote, quote_text, BAD if status.stale else GOOD)
         self._executor(view)
 
     def _executor(self, view: LiveView) -> None:

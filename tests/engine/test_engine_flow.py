@@ -317,3 +317,26 @@ def test_odd_lot_sells_round_down_and_the_rest_stays_in_the_book(make_engine, sh
     write_result(shared, sell.signal_id, ResultStatus.FILLED, 600, 600, 0.99)
     engine.step()
     assert [lot.shares for lot in engine.book.positions] == [50]
+
+
+def test_a_holiday_is_closed_until_the_next_session_never_stale(make_engine, shared, clock):
+    """春节 2026: quotes frozen for an hour on a weekday holiday → 'closed until 02-24', never 'stale'."""
+    from datetime import datetime
+
+    from windows_bridge.contract.market_hours import SHANGHAI
+
+    clock.now = datetime(2026, 2, 17, 10, 0, tzinfo=SHANGHAI)
+    engine = make_engine()
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    frozen = clock.now
+    for seq in range(2, 1200):  # the bridge keeps writing the last quote, seq growing, time frozen
+        clock.advance(3)
+        write_quote(shared, make_quote(seq, 1.0, frozen))
+        engine.step()
+    status = engine.status
+    assert not status.stale and "stale" not in status.blockers
+    assert "closed" in status.blockers
+    assert status.closed_until == datetime(2026, 2, 24, 9, 30, tzinfo=SHANGHAI)
+    assert "2026-02-24（周二）09:30" in status.blocker_texts[status.blockers.index("closed")]
+    assert _signal(shared) is None

@@ -33,6 +33,7 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
+from windows_bridge.bridge.trades_export import TradesExporter
 from windows_bridge.brokers.interface import Broker, BrokerAsset, BrokerPositionInfo, DisconnectedEvent
 from windows_bridge.brokers.xtquant.market_data import InstrumentInfo, Tick, XtMarketData
 from windows_bridge.contract.atomic_io import read_message, write_bytes_atomic, write_message
@@ -142,6 +143,7 @@ class BridgeProducer:
         self._was_connected: bool | None = None
         self._market_down_since: float | None = None
         self._reinit_day: date | None = None
+        self.trades_export = TradesExporter(broker, settings.shared_dir, self.code, self.producer)
 
     def _existing_seq(self) -> int:
         found = read_message(self.quote_path, SharedQuote)
@@ -163,7 +165,16 @@ class BridgeProducer:
         if tick is None:
             return None
         quote = self._build(tick, now)
-        return quote if quote is not None and self._publish(quote) else None
+        published = quote if quote is not None and self._publish(quote) else None
+        self._export_trades(now, published)
+        return published
+
+    def _export_trades(self, now: datetime, quote: SharedQuote | None) -> None:
+        """After the close: the day's trades for the app's reconciliation (never disturbs the quotes)."""
+        try:
+            self.trades_export.maybe_export(now, quote)
+        except Exception:
+            log.exception("trades export failed; retrying later")
 
     def _maybe_reinit(self, now: datetime) -> None:
         """Once a day before the open: new QMT session and fresh subscriptions."""

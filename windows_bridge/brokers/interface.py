@@ -75,6 +75,8 @@ class BrokerTrade:
     price: float
     remark: str
     time: datetime | None = None
+    #: commission the broker charged for this fill (``XtTrade.commission``), CNY
+    fees: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,10 @@ EXECUTOR_HEARTBEAT_FILE = "executor_heartbeat.json"
 APP_LOCK_FILE = "app.lock"
 
 
+#: the bridge's after-close trades exports, one file a day (see ``trades_export``)
+TRADES_DIR = "trades"
+
+
 def done_marker_name(signal_id: str) -> str:
     """File name of the done marker for ``signal_id`` (inside :data:`DONE_DIR`)."""
     if SIGNAL_ID_RE.match(signal_id) is None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from windows_bridge.contract import calendar
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -21,8 +23,12 @@ def as_shanghai(moment: datetime) -> datetime:
 
 
 def is_trading_day(day: date) -> bool:
-    """Weekdays. Exchange holidays are not modelled: on a holiday no quotes arrive anyway."""
-    return day.weekday() < 5
+    """True on an exchange trading day (holidays and make-up working weekends are closed).
+
+    From the exchange calendar (:mod:`windows_bridge.contract.calendar`, which also says what happens
+    on a year the calendar does not know yet).
+    """
+    return calendar.is_trading_day(day)
 
 
 def in_continuous_session(moment: datetime) -> bool:

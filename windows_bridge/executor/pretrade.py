@@ -13,8 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from windows_bridge.contract.calendar import format_session_start, next_session_start
 from windows_bridge.contract.config import RiskLimits
-from windows_bridge.contract.market_hours import in_continuous_session, in_market_hours
+from windows_bridge.contract.market_hours import (
+    as_shanghai,
+    in_continuous_session,
+    in_market_hours,
+    is_trading_day,
+)
 from windows_bridge.contract.messages import OrderSignal, SharedQuote
 from windows_bridge.contract.prices import LOT, TICK, is_lot_multiple, is_on_tick
 from windows_bridge.contract.signing import verify
@@ -127,7 +133,10 @@ def check_signal_age(signal: OrderSignal, now: datetime, max_age_s: float) -> Re
 
 
 def check_session(now: datetime, enabled: bool) -> Refusal | None:
-    """Orders only in SZ continuous trading (09:30–11:30, 13:00–14:57) when the check is on."""
+    """Orders only in SZ continuous trading (09:30–11:30, 13:00–14:57) on an exchange trading day."""
+    if enabled and not is_trading_day(as_shanghai(now).date()):
+        when = format_session_start(next_session_start(now), now)
+        return Refusal("outside_session", f"今日休市，下一交易时段 {when} the exchange is closed today")
     if enabled and not in_continuous_session(now):
         return Refusal(
             "outside_session", "非连续竞价时段 (09:30–11:30, 13:00–14:57) outside the trading session"

@@ -1,4 +1,4 @@
-"""Synthetic flat-bar files for the chain benchmarks (dated on the weekdays after today, see prepare.py)."""
+"""Synthetic flat-bar files for the chain benchmarks (dated on trading days after today; see prepare.py)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ from pathlib import Path
 import pandas as pd
 
 from miniqmt_gui.backtest.sample import session_times
-from miniqmt_gui.rehearsal.demo.prepare import weekdays_after, weekdays_before
+from windows_bridge.contract.calendar import trading_days_after, trading_days_before
 from windows_bridge.contract.market_hours import as_shanghai, now_shanghai
 
 
 def dated_times(days: int) -> list[str]:
-    """Bar end times: one history day before the first weekday after today, then ``days - 1`` more."""
-    replayed = weekdays_after(as_shanghai(now_shanghai()).date(), days - 1)
-    first = weekdays_before(replayed[0], 1)[0]
-    idx = session_times(days, start=first.isoformat())
-    return [ts.strftime("%Y-%m-%d %H:%M:%S") for ts in idx]
+    """Bar end times: one history trading day before the first trading day after today, then ``days - 1``."""
+    replayed = trading_days_after(as_shanghai(now_shanghai()).date(), days - 1)
+    dates = [*trading_days_before(replayed[0], 1), *replayed]
+    day_minutes = session_times(1, start="2024-01-02")  # one day's bar ends: the time of day is what counts
+    return [f"{day:%Y-%m-%d} {ts:%H:%M:%S}" for day in dates for ts in day_minutes]
 
 
 def write_bars(path: Path, closes: list[float], volume: float = 10_000_000.0) -> Path:

@@ -1,8 +1,8 @@
 """Write what a demo run needs before any process starts: replay CSV, configs, simulated account.
 
 The replay CSV is the embedded synthetic sample (:mod:`miniqmt_gui.backtest.sample`), cut to
-``options.days`` days from ``options.start_day - 1`` and **re-dated** onto the weekdays after today,
-so that the first replayed bar lies in the future. Why: the executor judges a quote's age on the
+``options.days`` days from ``options.start_day - 1`` and **re-dated** onto the exchange's trading days
+after today, so that the first replayed bar lies in the future. Why: the executor judges a quote's age on the
 real clock during real market hours (``stale_quote``); a replay of bars dated in the past would be
 refused whenever the demo runs between 09:30 and 15:00 Shanghai time. Prices, volumes and the bar
 order are untouched; the time of day is kept, so the strategy's time filter sees real session times.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import os
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +21,7 @@ from miniqmt_gui.backtest.sample import make_sample_bars
 from miniqmt_gui.rehearsal.demo.layout import BRIDGE, EXECUTOR, DemoLayout
 from miniqmt_gui.rehearsal.demo.options import DemoOptions
 from windows_bridge.brokers.sim.broker import SimBroker
+from windows_bridge.contract.calendar import trading_days_after, trading_days_before
 from windows_bridge.contract.market_hours import as_shanghai, now_shanghai
 
 CODE = "159201.SZ"
@@ -34,32 +35,14 @@ SCRUBBED_ENV = (
 )
 
 
-def weekdays_after(day: date, count: int) -> list[date]:
-    """The ``count`` weekdays following ``day``."""
-    found: list[date] = []
-    current = day
-    while len(found) < count:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            found.append(current)
-    return found
-
-
-def weekdays_before(day: date, count: int) -> list[date]:
-    """The ``count`` weekdays before ``day``, oldest first."""
-    found: list[date] = []
-    current = day
-    while len(found) < count:
-        current -= timedelta(days=1)
-        if current.weekday() < 5:
-            found.insert(0, current)
-    return found
-
-
 def new_dates(old_days: list[date], history_days: int, today: date) -> dict[date, date]:
-    """Replayed days go to the weekdays after ``today``; the history days to the weekdays before them."""
-    replayed = weekdays_after(today, len(old_days) - history_days)
-    return dict(zip(old_days, weekdays_before(replayed[0], history_days) + replayed, strict=True))
+    """Replayed days go to the exchange's trading days after ``today``; history days to those before.
+
+    Trading days, not weekdays: a bar dated on a holiday would meet a closed market in the simulated
+    broker and the executor's session check.
+    """
+    replayed = trading_days_after(today, len(old_days) - history_days)
+    return dict(zip(old_days, trading_days_before(replayed[0], history_days) + replayed, strict=True))
 
 
 def replay_frame(options: DemoOptions, today: date) -> pd.DataFrame:

@@ -282,6 +282,7 @@ class SimBroker:
             price=price,
             remark=order.remark,
             time=when,
+            fees=fee,
         )
         ledger.next_trade_no += 1
         ledger.trades.append(trade)

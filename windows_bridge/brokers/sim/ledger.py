@@ -136,6 +136,7 @@ def _trade_to_dict(t: BrokerTrade) -> dict[str, Any]:
         "price": t.price,
         "remark": t.remark,
         "time": t.time.isoformat() if t.time else None,
+        "fees": t.fees,
     }
 
 
@@ -149,6 +150,7 @@ def _trade_from_dict(d: dict[str, Any]) -> BrokerTrade:
         price=float(d["price"]),
         remark=str(d["remark"]),
         time=datetime.fromisoformat(d["time"]) if d.get("time") else None,
+        fees=float(d.get("fees", 0.0)),
     )
 
 

@@ -97,6 +97,7 @@ def trade_from_xt(t: Any) -> BrokerTrade:
         price=float(t.traded_price),
         remark=str(t.order_remark or ""),
         time=_moment(t.traded_time),
+        fees=float(getattr(t, "commission", 0.0) or 0.0),
     )
 
 
