@@ -237,6 +237,9 @@ class LiveEngine:
         if not self._own():
             self._watch()
             return
+        if self._rewrite_share:
+            self._rewrite_share = False
+            self._commit(self._book)
         if self._needs_recovery:
             self._recover()
         if self._book.pending_signal is not None:
@@ -309,6 +312,8 @@ class LiveEngine:
             self._say(logging.ERROR, "state_corrupt", name=loaded.kept_aside.name)
         if loaded.source in ("own copy", "journal"):
             self._say(logging.WARNING, "book_rebuilt", source=loaded.source)
+        # the shared file must show the book again once this engine may write (first owned step)
+        self._rewrite_share = loaded.source != "state"
         return loaded.state
 
     def _commit(self, new: DashboardState, *, durable: bool = True) -> None:

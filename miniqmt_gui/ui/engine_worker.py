@@ -1,4 +1,4 @@
-"""The live engine on its own thread: a worker ``QObject`` that calls ``engine.step()`` on a timer.
+"""The live engine on its own thread: a worker ``QObject`` that calls ``engine.run_step()`` on a timer.
 
 The worker lives in a ``QThread`` (see :class:`LiveController`). Everything that touches files
 — building the engine (it loads the book), stepping, reading the executor heartbeat, halting
@@ -19,7 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from miniqmt_gui.live.engine import LiveEngine
-from miniqmt_gui.live.events import EngineEvent, LogEvent, TradingState
+from miniqmt_gui.live.events import EngineEvent, TradingState
 from miniqmt_gui.live.settings import EngineSettings
 from miniqmt_gui.strategy.params import StrategyParams
 from miniqmt_gui.ui.live_model import Health, build_view, check_shared_dir, compute_health, warm_up
@@ -164,11 +164,7 @@ class EngineWorker(QObject):
         engine = self._engine
         if engine is None or self._timer is None or not self._timer.isActive():
             return
-        try:
-            engine.step()
-        except Exception as exc:  # the loop must survive; the trader sees the error in the log
-            log.exception("engine step failed")
-            self._events.append(LogEvent(logging.ERROR, f"engine step failed: {exc!r}", self._clock()))
+        engine.run_step()  # the engine's one failure policy (logged, shown, recovery on the next step)
         self._flush_events()
         self._maybe_emit_view(engine)
 
