@@ -158,6 +158,7 @@ class LiveEngine:
         self._last_result: OrderResult | None = None
         self._ignored_results: set[str] = set()
         self._lock = threading.Lock()
+        self._rewrite_share = False
         self._book = self._load_book()
         self._status = self._compute_status()
 

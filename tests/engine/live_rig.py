@@ -64,8 +64,9 @@ class LiveRig:
                 self._stop.wait(0.005)
 
     def settings(self, **over: Any) -> EngineSettings:
-        options = {"shared_dir": self.shared, "work_dir": self.work, "base_shares": BASE, "session_only": False,
-                   "hmac_key": self.key, "owner_lock": False, **self.engine_options, **over}
+        options = {"shared_dir": self.shared, "work_dir": self.work, "base_shares": BASE,
+                   "session_only": False, "hmac_key": self.key, "owner_lock": False,
+                   **self.engine_options, **over}
         return EngineSettings(**options)
 
     def _build(self, **over: Any) -> LiveEngine:

@@ -176,7 +176,8 @@ def test_with_a_key_unsigned_results_are_refused_and_signed_ones_applied(tmp_pat
     rig = LiveRig(tmp_path / "keyed", clock, key=key)
     try:
         signal = _pending_buy(rig)
-        write_message(rig.shared / RESULT_FILE, _result(signal, status="rejected", filled_shares=0, avg_price=0.0))
+        write_message(rig.shared / RESULT_FILE, _result(signal, status="rejected", filled_shares=0,
+                                                                avg_price=0.0))
         rig.engine.step()
         assert rig.engine.book.pending_signal == signal  # a forged "rejected" cannot roll back
         write_message(rig.shared / RESULT_FILE, sign(_result(signal), b"x" * 32))
@@ -195,7 +196,8 @@ def test_in_doubt_holds_and_the_broker_position_settles_it(rig):
     from windows_bridge.contract.files import RESULT_FILE
 
     signal = _pending_buy(rig)
-    write_message(rig.shared / RESULT_FILE, _result(signal, status="in_doubt", filled_shares=0, avg_price=0.0))
+    doubt = _result(signal, status="in_doubt", filled_shares=0, avg_price=0.0)
+    write_message(rig.shared / RESULT_FILE, doubt)
     rig.engine.step()
     book = rig.engine.book
     assert book.pending_signal == signal and book.pending_in_doubt and book.hold_layers == 1
@@ -216,7 +218,8 @@ def test_in_doubt_not_filled_rolls_back_only_after_the_broker_says_so(rig):
     from windows_bridge.contract.files import RESULT_FILE
 
     signal = _pending_buy(rig)
-    write_message(rig.shared / RESULT_FILE, _result(signal, status="in_doubt", filled_shares=0, avg_price=0.0))
+    doubt = _result(signal, status="in_doubt", filled_shares=0, avg_price=0.0)
+    write_message(rig.shared / RESULT_FILE, doubt)
     rig.engine.step()
     assert rig.engine.book.pending_in_doubt
     for _ in range(3):
