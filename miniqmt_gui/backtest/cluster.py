@@ -19,6 +19,7 @@ import importlib.metadata
 import logging
 import os
 import platform
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -116,12 +117,15 @@ def open_cluster(spec: str, workers: int | None = None, timeout_s: float = 30.0)
     """``local``: start a LocalCluster of ``workers`` processes (default one per core); else connect."""
     if spec == "local":
         n = workers or os.cpu_count() or 1
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, silence_logs=logging.ERROR)
+        with warnings.catch_warnings():
+            # the scheduler's small HTTP server (loopback) takes another port when 8787 is taken: fine
+            warnings.filterwarnings("ignore", message="Port .* is already in use")
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address=None, silence_logs=logging.ERROR)
         session = ClusterSession(Client(cluster), cluster, "local Dask cluster")
     elif spec.startswith(SCHEMES):
         try:
-            client = Client(spec, timeout=CONNECT_TIMEOUT_S)
+            client = Client(spec, timeout=min(timeout_s, CONNECT_TIMEOUT_S))
         except (OSError, TimeoutError) as exc:
             raise ClusterError(f"cannot reach the Dask scheduler at {spec}: {exc}") from None
         session = ClusterSession(client, None, f"Dask scheduler {spec}")

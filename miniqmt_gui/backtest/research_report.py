@@ -228,6 +228,9 @@ def write_walk_forward_report(result: WalkForwardResult, out_dir: str | Path,
              "the cost of the restarts.")
     sections = [_frame_html(result.summary, "in sample vs out of sample"),
                 _frame_html(table, "windows")]
+    if result.skipped:
+        skipped = pd.DataFrame(result.skipped, columns=["window", "skipped because"]).set_index("window")
+        sections.append(_frame_html(skipped, "windows skipped"))
     paths["walk_forward.html"].write_text(_page(title, paths["walk_forward.png"], sections, intro),
                                           encoding="utf-8")
     return paths
@@ -240,4 +243,5 @@ def walk_forward_json(result: WalkForwardResult, meta: dict[str, Any] | None = N
             "windows": json.loads(table.to_json(orient="records", date_format="iso")),
             "summary": json.loads(result.summary.to_json(orient="index")),
             "efficiency": None if math.isnan(result.efficiency()) else result.efficiency(),
+            "skipped": [{"window": n, "reason": why} for n, why in result.skipped],
             "elapsed_s": result.elapsed_s}

@@ -107,6 +107,7 @@ class WalkForwardResult:
     base_alpha: pd.Series
     base_continuous: pd.Series
     summary: pd.DataFrame
+    skipped: list[tuple[int, str]]
     elapsed_s: float
 
     def table(self) -> pd.DataFrame:
@@ -261,19 +262,21 @@ def walk_forward(bars: pd.DataFrame, base: StrategyParams, grid: Mapping[str, Se
     summaries = evaluator.evaluate(prepared, points, chunks, fill, progress)
     tables = _training_metrics(len(windows), len(points), chunks, owner, summaries, prepared, points)
     base_pb = _prepared_for(base, points, groups, prepared, bars)
-    results = []
+    results: list[WindowResult] = []
+    skipped: list[tuple[int, str]] = []
     for w, table in zip(windows, tables, strict=True):
         scores = table.get(score)
         if scores is None or np.all(np.isnan(scores)):
-            raise WalkForwardError(f"window {w.number}: no bars left in the training window after the "
-                                   "indicator warm-up; use a longer TRAIN")
+            skipped.append((w.number, "no training bars (a gap in the data, or the indicator warm-up)"))
+            continue
         best = int(np.nanargmax(scores))
         chosen = points[best]
         pb = _prepared_for(chosen, points, groups, prepared, bars)
         a, b = bar_range(pb.index, w.test_start, w.test_end)
         ba, bb = bar_range(base_pb.index, w.test_start, w.test_end)
         if b - a < 1 or bb - ba < 1:
-            continue  # a calendar month without bars: nothing to test
+            skipped.append((w.number, "no bars in the test window"))
+            continue
         results.append(WindowResult(
             window=w, choice={k: getattr(chosen, k) for k in grid}, params=chosen,
             train={k: v[best].item() for k, v in table.items()},
@@ -281,7 +284,8 @@ def walk_forward(bars: pd.DataFrame, base: StrategyParams, grid: Mapping[str, Se
             train_scores=scores, train_bars=int(table["bars"][best]),
         ))
     if not results:
-        raise WalkForwardError("no test window holds any bars")
+        raise WalkForwardError("no window has both training and test bars; "
+                               + "; ".join(f"window {n}: {why}" for n, why in skipped))
     oos = _chain([r.test for r in results])
     base_curve = _chain([r.base_test for r in results])
     close = bars["close"]
@@ -292,5 +296,5 @@ def walk_forward(bars: pd.DataFrame, base: StrategyParams, grid: Mapping[str, Se
                        continuous.metrics)
     return WalkForwardResult(spec=spec, score=score, fill=fill, grid={k: list(v) for k, v in grid.items()},
                              windows=results, oos_alpha=oos, base_alpha=base_curve,
-                             base_continuous=continuous.alpha, summary=summary,
+                             base_continuous=continuous.alpha, summary=summary, skipped=skipped,
                              elapsed_s=time.perf_counter() - started)

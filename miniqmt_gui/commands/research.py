@@ -130,6 +130,8 @@ def run_walk_forward(args: argparse.Namespace, bars: pd.DataFrame, params: Any, 
         print(result.table().to_string(float_format=lambda x: f"{x:,.4f}"))
         print()
         print(result.summary.to_string(float_format=lambda x: f"{x:,.4f}"))
+    for number, why in result.skipped:
+        print(f"window {number} skipped: {why}")
     print(f"\n{len(result.windows)} windows ({spec.label()}, by {args.score}); walk-forward efficiency "
           f"{result.efficiency():.2f}; {result.elapsed_s:.2f} s" + (f"; report: {report}" if report else ""))
     return 0
