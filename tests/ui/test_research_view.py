@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 import multiprocessing
-from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, QSettings
+from PySide6.QtCore import QPointF
 
 from miniqmt_gui.backtest.sample import make_sample_bars
 from miniqmt_gui.backtest.sweep import run_sweep
 from miniqmt_gui.strategy.params import StrategyParams
-from miniqmt_gui.ui.backtest_view import BacktestView
 from miniqmt_gui.ui.research_job import ParamRange, grid_of, values_of
+
+from .test_backtest_view import view as backtest_view  # noqa: F401 - a fixture, used by name
 
 
 @pytest.fixture
-def view(qtbot, tmp_path: Path):
-    settings = QSettings(str(tmp_path / "bt.ini"), QSettings.Format.IniFormat)
-    widget = BacktestView(settings)
-    qtbot.addWidget(widget)
-    widget.show()
-    widget.result_tabs.setCurrentWidget(widget.research)
-    yield widget.research
-    widget.shutdown()
+def view(backtest_view):  # noqa: F811 - the imported fixture, requested by name
+    """The robustness tab of a shown backtest view (the backtest tests' fixture)."""
+    backtest_view.result_tabs.setCurrentWidget(backtest_view.research)
+    return backtest_view.research
 
 
 def _ranges(view, *rows):
