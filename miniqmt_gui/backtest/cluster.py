@@ -120,8 +120,11 @@ def open_cluster(spec: str, workers: int | None = None, timeout_s: float = 30.0)
         with warnings.catch_warnings():
             # the scheduler's small HTTP server (loopback) takes another port when 8787 is taken: fine
             warnings.filterwarnings("ignore", message="Port .* is already in use")
-            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+            try:
+                cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                       dashboard_address=None, silence_logs=logging.ERROR)
+            except (OSError, RuntimeError, TimeoutError) as exc:
+                raise ClusterError(f"cannot start a local Dask cluster: {exc}") from None
         session = ClusterSession(Client(cluster), cluster, "local Dask cluster")
     elif spec.startswith(SCHEMES):
         try:

@@ -214,8 +214,10 @@ class ResearchView(QWidget):
             box.addItems(self._keys)
             box.setCurrentIndex(min(default, len(self._keys) - 1))
         self.y_box.setEnabled(len(self._keys) > 1)
+        label = str(payload["label"]).replace("\\", "/").rsplit("/", 1)[-1]
+        label = self.tr("内置合成样本") if label == "synthetic" else label
         text = self.tr("扫描完成：%1 组参数，用时 %2 秒").replace("%1", f"{payload['points']:,}") \
-            .replace("%2", f"{payload['elapsed_s']:.2f}")
+            .replace("%2", f"{payload['elapsed_s']:.2f}") + f"（{label}）"
         self.status_label.setText(text)
         self.message.emit(text)
         self._redraw()

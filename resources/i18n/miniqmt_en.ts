@@ -1222,27 +1222,32 @@
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/research_view.py" line="217" />
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="218" />
+        <source>内置合成样本</source>
+        <translation>built-in synthetic sample</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="219" />
         <source>扫描完成：%1 组参数，用时 %2 秒</source>
         <translation>Sweep done: %1 parameter sets in %2 s</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/research_view.py" line="235" />
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="237" />
         <source>最优点：%1；%2 = %3</source>
         <translation>Best point: %1; %2 = %3</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/research_view.py" line="239" />
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="241" />
         <source>；相邻一步 %1 个点，中位数 %2，最差 %3</source>
         <translation>; one step away: %1 points, median %2, worst %3</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/research_view.py" line="245" />
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="247" />
         <source>扫描失败：</source>
         <translation>Sweep failed: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/research_view.py" line="249" />
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="251" />
         <source>扫描已取消</source>
         <translation>Sweep cancelled</translation>
     </message>

@@ -37,6 +37,7 @@ def test_sweep_shows_heatmap_with_hover_values(view, qtbot):
         view.run_button.click()
         assert view.cancel_button.isEnabled() and not view.run_button.isEnabled()
     assert finished.args[0]["points"] == 9
+    assert "9 组参数" in view.status_label.text() and "内置合成样本" in view.status_label.text()
     assert progress == sorted(progress) and progress[-1] == 100
     hm = view.charts.heatmap
     assert hm is not None and (hm.x, hm.y) == ("atr_factor", "step_floor")
