@@ -36,7 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--report", metavar="DIR", help="write trades.csv, metrics.json, PNG and HTML")
     parser.add_argument("--sweep", action="append", default=[], metavar="KEY=V1,V2,...",
-                        help="sweep a parameter over values (repeatable): ranked table")
+                        help="sweep a parameter over values (repeatable): ranked table; "
+                             "KEY=FROM..TO:COUNT gives COUNT evenly spaced values")
     parser.add_argument("--sweep-csv", metavar="FILE", help="sweep table CSV (default: DIR/sweep.csv)")
     parser.add_argument("--top", type=int, default=20, help="rows of the sweep table to print")
     research.add_research_arguments(parser)

@@ -41,7 +41,11 @@ def add_research_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def check_options(args: argparse.Namespace) -> None:
-    """Refuse option combinations that cannot work, before any data is loaded."""
+    """Refuse option combinations that cannot work, before any data is loaded; write out
+    ``--sweep key=FROM..TO:COUNT`` ranges as value lists (in ``args.sweep``)."""
+    from miniqmt_gui.backtest.ranges import expand_ranges
+
+    args.sweep = expand_ranges(args.sweep)
     if (args.walk_forward or args.cluster) and not args.sweep:
         what = "--walk-forward" if args.walk_forward else "--cluster"
         raise ResearchError(f"{what} needs a grid: add --sweep key=v1,v2,...")

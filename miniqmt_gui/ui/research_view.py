@@ -32,12 +32,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from miniqmt_gui.backtest.ranges import ParamRange, sweepable
 from miniqmt_gui.backtest.robustness import neighbourhood, varied
 from miniqmt_gui.backtest.walk_forward import SCORES
 from miniqmt_gui.ui.backtest_job import BacktestRequest
 from miniqmt_gui.ui.backtest_runner import BacktestRunner
 from miniqmt_gui.ui.research_charts import RobustnessCharts
-from miniqmt_gui.ui.research_job import ParamRange, SweepRequest, grid_of, run_job, sweepable
+from miniqmt_gui.ui.research_job import SweepRequest, grid_of, run_job
 
 DEFAULT_RANGES = (("atr_factor", 0.2, 0.56, 10), ("step_floor", 0.0006, 0.0024, 10))
 COL_NAME, COL_FROM, COL_TO, COL_COUNT = range(4)

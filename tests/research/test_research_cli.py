@@ -64,6 +64,16 @@ def test_bad_research_options_exit_2(argv: list[str], message: str, capsys) -> N
     assert message in capsys.readouterr().err
 
 
+def test_sweep_ranges(capsys) -> None:
+    argv = ["backtest", "--json", "--sweep", "atr_factor=0.2..0.5:4", "--sweep", "cooldown_bars=5..6:5"]
+    assert main(argv) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert sorted({r["atr_factor"] for r in rows}) == [0.2, 0.3, 0.4, 0.5]
+    assert sorted({r["cooldown_bars"] for r in rows}) == [5, 6] and len(rows) == 8
+    assert main(["backtest", "--sweep", "time_filter=0..1:2"]) == 2
+    assert "not a numeric parameter" in capsys.readouterr().err
+
+
 def test_unknown_score_is_an_argument_error(capsys) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["backtest", *SWEEP, "--score", "fees_cny"])

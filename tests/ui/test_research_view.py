@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
 
+from miniqmt_gui.backtest.ranges import ParamRange, values_of
 from miniqmt_gui.backtest.sample import make_sample_bars
 from miniqmt_gui.backtest.sweep import run_sweep
 from miniqmt_gui.strategy.params import StrategyParams
-from miniqmt_gui.ui.research_job import ParamRange, grid_of, values_of
+from miniqmt_gui.ui.research_job import grid_of
 
 from .test_backtest_view import view as backtest_view  # noqa: F401 - a fixture, used by name
 
