@@ -26,8 +26,8 @@ def _label(value: Any) -> str:
     return f"{value:.6g}" if isinstance(value, float) else str(value)
 
 
-def _ticks(values: Sequence[Any]) -> list[list[tuple[float, str]]]:
-    step = max(1, math.ceil(len(values) / 12))
+def _ticks(values: Sequence[Any], most: int = 12) -> list[list[tuple[float, str]]]:
+    step = max(1, math.ceil(len(values) / most))
     return [[(i + 0.5, _label(v)) for i, v in enumerate(values) if i % step == 0]]
 
 
@@ -129,7 +129,7 @@ class RobustnessCharts(pg.GraphicsLayoutWidget):
         self.sens_at_best.setData(x, curve["at_best"].to_numpy(dtype=np.float64))
         self.sens_median.setData(x, curve["median"].to_numpy(dtype=np.float64))
         self.sens_best.setData(x, curve["best"].to_numpy(dtype=np.float64))
-        self.sens_plot.getAxis("bottom").setTicks(_ticks(list(curve.index)))
+        self.sens_plot.getAxis("bottom").setTicks(_ticks(list(curve.index), most=6))
         self.sens_plot.setTitle(self.tr("敏感度：") + param, size="9pt")
         self.sens_plot.enableAutoRange()
 
