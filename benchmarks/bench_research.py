@@ -61,7 +61,8 @@ def timed(label: str, work: Callable[[], T]) -> tuple[T, float]:
     start = time.perf_counter()
     out = work()
     seconds = time.perf_counter() - start
-    print(f"{label}: {seconds:.2f} s", flush=True)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{label}: {seconds:.2f} s  (load average {load:.1f} on {os.cpu_count()} cores)", flush=True)
     return out, seconds
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -236,12 +236,50 @@ def _summary(results: Sequence[WindowResult], oos: Mapping[str, Any], base: Mapp
     return frame.loc[list(SUMMARY_ROWS)]
 
 
-def _prepared_for(params: StrategyParams, points: Sequence[StrategyParams], groups: Sequence[Sequence[int]],
-                  prepared: Sequence[PreparedBars], bars: pd.DataFrame) -> PreparedBars:
-    for members, pb in zip(groups, prepared, strict=True):
-        if points[members[0]].indicator_key() == params.indicator_key():
-            return pb
-    return prepare(bars, params)
+@dataclass(frozen=True)
+class _Grid:
+    """The grid's points, their indicator groups and the bars prepared once per group."""
+
+    bars: pd.DataFrame
+    points: list[StrategyParams]
+    groups: list[list[int]]
+    prepared: list[PreparedBars]
+    others: dict[tuple[int, ...], PreparedBars] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, bars: pd.DataFrame, base: StrategyParams, grid: Mapping[str, Sequence[object]]) -> _Grid:
+        points = expand(base, grid)
+        groups = group_points(points)
+        return cls(bars, points, groups, prepare_groups(bars, points, groups))
+
+    def prepared_for(self, params: StrategyParams) -> PreparedBars:
+        """The prepared bars with ``params``' indicator windows (computed once if no group has them)."""
+        key = params.indicator_key()
+        for members, pb in zip(self.groups, self.prepared, strict=True):
+            if self.points[members[0]].indicator_key() == key:
+                return pb
+        if key not in self.others:
+            self.others[key] = prepare(self.bars, params)
+        return self.others[key]
+
+
+def _window_result(g: _Grid, w: Window, table: Mapping[str, np.ndarray], score: str, keys: Sequence[str],
+                   base: StrategyParams, fill: str) -> WindowResult | str:
+    """Choose on the training window and trade the choice on the test window; a reason when impossible."""
+    scores = table.get(score)
+    if scores is None or np.all(np.isnan(scores)):
+        return "no training bars (a gap in the data, or the indicator warm-up)"
+    best = int(np.nanargmax(scores))
+    chosen = g.points[best]
+    pb, base_pb = g.prepared_for(chosen), g.prepared_for(base)
+    a, b = bar_range(pb.index, w.test_start, w.test_end)
+    ba, bb = bar_range(base_pb.index, w.test_start, w.test_end)
+    if b - a < 1 or bb - ba < 1:
+        return "no bars in the test window"
+    return WindowResult(window=w, choice={k: getattr(chosen, k) for k in keys}, params=chosen,
+                        train={k: v[best].item() for k, v in table.items()},
+                        test=_run(pb, a, b, chosen, fill), base_test=_run(base_pb, ba, bb, base, fill),
+                        train_scores=scores, train_bars=int(table["bars"][best]))
 
 
 def walk_forward(bars: pd.DataFrame, base: StrategyParams, grid: Mapping[str, Sequence[object]],
@@ -253,42 +291,27 @@ def walk_forward(bars: pd.DataFrame, base: StrategyParams, grid: Mapping[str, Se
     fill_code(fill)
     started = time.perf_counter()
     evaluator = evaluator or LocalEvaluator()
-    points = expand(base, grid)
-    groups = group_points(points)
-    prepared = prepare_groups(bars, points, groups)
+    g = _Grid.of(bars, base, grid)
     windows = plan_windows(pd.DatetimeIndex(bars.index), spec)
-    size = chunk_size(len(points) * len(windows), evaluator.slots)
-    chunks, owner = _training_chunks(windows, prepared, groups, size)
-    summaries = evaluator.evaluate(prepared, points, chunks, fill, progress)
-    tables = _training_metrics(len(windows), len(points), chunks, owner, summaries, prepared, points)
-    base_pb = _prepared_for(base, points, groups, prepared, bars)
+    size = chunk_size(len(g.points) * len(windows), evaluator.slots)
+    chunks, owner = _training_chunks(windows, g.prepared, g.groups, size)
+    summaries = evaluator.evaluate(g.prepared, g.points, chunks, fill, progress)
+    tables = _training_metrics(len(windows), len(g.points), chunks, owner, summaries, g.prepared, g.points)
     results: list[WindowResult] = []
     skipped: list[tuple[int, str]] = []
     for w, table in zip(windows, tables, strict=True):
-        scores = table.get(score)
-        if scores is None or np.all(np.isnan(scores)):
-            skipped.append((w.number, "no training bars (a gap in the data, or the indicator warm-up)"))
-            continue
-        best = int(np.nanargmax(scores))
-        chosen = points[best]
-        pb = _prepared_for(chosen, points, groups, prepared, bars)
-        a, b = bar_range(pb.index, w.test_start, w.test_end)
-        ba, bb = bar_range(base_pb.index, w.test_start, w.test_end)
-        if b - a < 1 or bb - ba < 1:
-            skipped.append((w.number, "no bars in the test window"))
-            continue
-        results.append(WindowResult(
-            window=w, choice={k: getattr(chosen, k) for k in grid}, params=chosen,
-            train={k: v[best].item() for k, v in table.items()},
-            test=_run(pb, a, b, chosen, fill), base_test=_run(base_pb, ba, bb, base, fill),
-            train_scores=scores, train_bars=int(table["bars"][best]),
-        ))
+        outcome = _window_result(g, w, table, score, list(grid), base, fill)
+        if isinstance(outcome, str):
+            skipped.append((w.number, outcome))
+        else:
+            results.append(outcome)
     if not results:
         raise WalkForwardError("no window has both training and test bars; "
                                + "; ".join(f"window {n}: {why}" for n, why in skipped))
     oos = _chain([r.test for r in results])
     base_curve = _chain([r.base_test for r in results])
     close = bars["close"]
+    base_pb = g.prepared_for(base)
     a, b = bar_range(base_pb.index, results[0].window.test_start, results[-1].window.test_end)
     continuous = _run(base_pb, a, b, base, fill)
     summary = _summary(results, chained_metrics([r.test for r in results], oos, close, base),

@@ -100,6 +100,9 @@ def test_indicator_windows_in_the_grid(bars) -> None:
     for w in res.windows:
         assert w.params.atr_period in (10, 14)
         assert np.isfinite(w.train_scores).all() and len(w.train_scores) == 6
+    # the base parameters' windows (ATR 14) are in no group of this grid: prepared on their own
+    other = walk_forward(bars, StrategyParams(), {**GROUPED_GRID, "atr_period": ["10", "12"]}, SPEC)
+    assert other.windows[0].base_test.metrics == res.windows[0].base_test.metrics
 
 
 def test_choice_by_another_score(bars) -> None:
