@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -85,8 +86,10 @@ def run_sweep(bars: pd.DataFrame, base: StrategyParams, grid: Mapping[str, Seque
             t0 = time.perf_counter()
             summary = run_points(pb, [points[k] for k in part], fill)
             elapsed += time.perf_counter() - t0
-            metrics = derive(summary, float(pb.close[0]), float(pb.close[-1]), len(pb), days,
-                             points[part[0]].flow_capital, points[part[0]].base_capital)
+            # each point's own capitals: a grid may sweep them (derive broadcasts arrays like scalars)
+            flow: Any = np.array([points[k].flow_capital for k in part])
+            base_cap: Any = np.array([points[k].base_capital for k in part])
+            metrics = derive(summary, float(pb.close[0]), float(pb.close[-1]), len(pb), days, flow, base_cap)
             for j, k in enumerate(part):
                 rows[k] = {key: points[k].model_dump()[key] for key in grid}
                 rows[k].update({name: np.asarray(v)[j].item() for name, v in metrics.items()})

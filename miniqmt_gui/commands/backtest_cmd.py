@@ -15,6 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from miniqmt_gui.commands import research
+
 RESULT_KEYS = (
     "trades", "buys", "sells", "alpha_cny", "beta_cny", "total_cny", "max_drawdown", "exhaust_count",
     "exhaust_cycles", "losing_cycles", "flow_annualized", "flow_annualized_util", "days_util",
@@ -34,9 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--report", metavar="DIR", help="write trades.csv, metrics.json, PNG and HTML")
     parser.add_argument("--sweep", action="append", default=[], metavar="KEY=V1,V2,...",
-                        help="sweep a parameter over values (repeatable): ranked table")
+                        help="sweep a parameter over values (repeatable): ranked table; "
+                             "KEY=FROM..TO:COUNT gives COUNT evenly spaced values")
     parser.add_argument("--sweep-csv", metavar="FILE", help="sweep table CSV (default: DIR/sweep.csv)")
     parser.add_argument("--top", type=int, default=20, help="rows of the sweep table to print")
+    research.add_research_arguments(parser)
 
 
 class _UsageError(Exception):
@@ -115,25 +119,29 @@ def _run_single(args: argparse.Namespace, bars: pd.DataFrame, params: Any, meta:
 
 
 def _run_sweep(args: argparse.Namespace, bars: pd.DataFrame, params: Any, meta: dict[str, Any]) -> int:
-    from miniqmt_gui.backtest.sweep import parse_sweep, run_sweep
+    from miniqmt_gui.backtest.sweep import parse_sweep
 
     grid = parse_sweep(args.sweep)
     start = time.perf_counter()
-    table = run_sweep(bars, params, grid, args.fill, _progress(not args.json and sys.stderr.isatty()))
+    table = research.sweep(args, bars, params, grid, _progress(not args.json and sys.stderr.isatty()))
     csv_path = args.sweep_csv or (str(Path(args.report) / "sweep.csv") if args.report else None)
     if csv_path:
         Path(csv_path).parent.mkdir(parents=True, exist_ok=True)
         table.to_csv(csv_path)
+    if args.report:
+        meta["report"] = str(research.write_sweep_report(args, table, grid, meta))
     if args.json:
         rows = json.loads(table.reset_index().to_json(orient="records"))
         print(json.dumps(meta | {"points": len(table), "elapsed_s": table.attrs["elapsed_s"],
                                  "rows": rows}, ensure_ascii=False))
         return 0
-    cols = [*grid, "score", "flow_annualized_util", "max_drawdown", "alpha_cny", "trades", "exhaust_cycles"]
+    shown = ("score", "flow_annualized_util", "max_drawdown", "alpha_cny", "trades", "exhaust_cycles")
+    cols = list(dict.fromkeys([*grid, args.score, *shown]))
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         print(table[cols].head(args.top).to_string(float_format=lambda x: f"{x:.4f}"))
     print(f"{len(table)} points in {time.perf_counter() - start:.2f} s "
-          f"(simulation {table.attrs['elapsed_s']:.2f} s)" + (f"; table: {csv_path}" if csv_path else ""))
+          f"(simulation {table.attrs['elapsed_s']:.2f} s)" + (f"; table: {csv_path}" if csv_path else "")
+          + (f"; report: {meta['report']}" if args.report else ""))
     return 0
 
 
@@ -148,8 +156,12 @@ def run(args: argparse.Namespace) -> int:
             from miniqmt_gui.backtest.sweep import parse_sweep
 
             parse_sweep(args.sweep)  # fail on a bad spec before loading data
+        research.check_options(args)
         bars, source = _bars(args, args.json)
         meta = {"fill": args.fill, "preset": preset, "data": source}
+        progress = _progress(not args.json and sys.stderr.isatty())
+        if args.walk_forward:
+            return research.run_walk_forward(args, bars, params, meta, progress)
         if args.sweep:
             return _run_sweep(args, bars, params, meta)
         return _run_single(args, bars, params, meta)

@@ -152,8 +152,13 @@ def execute(request: BacktestRequest, progress: Any) -> dict[str, Any]:
 
 def run_job(conn: Any, request: BacktestRequest) -> None:
     """Child-process entry: run ``request`` and send progress and the outcome over ``conn``."""
+    serve(conn, lambda progress: execute(request, progress))
+
+
+def serve(conn: Any, work: Any) -> None:
+    """Run ``work(progress)`` in the child; send its progress, then its payload or the error."""
     try:
-        payload = execute(request, lambda pct, stage: conn.send(("progress", pct, stage)))
+        payload = work(lambda pct, stage: conn.send(("progress", pct, stage)))
         conn.send(("result", payload))
     except Exception as exc:  # the GUI shows every failure as text, the child never crashes silently
         conn.send(("error", f"{type(exc).__name__}: {exc}", traceback.format_exc(limit=4)))

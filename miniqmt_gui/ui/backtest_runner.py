@@ -9,13 +9,14 @@ without blocking the GUI: the timer keeps running until the process has exited.
 from __future__ import annotations
 
 import multiprocessing as mp
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from miniqmt_gui.ui.backtest_job import BacktestRequest, run_job
+from miniqmt_gui.ui.backtest_job import run_job
 
 POLL_MS = 30
 KILL_AFTER_TICKS = 100  # ~3 s after terminate() a child that still lives is killed
@@ -46,13 +47,13 @@ class BacktestRunner(QObject):
         """True while a backtest runs (not counting the reaping of a finished child)."""
         return not self._done
 
-    def start(self, request: BacktestRequest) -> bool:
-        """Launch ``request``; False when one is already running."""
+    def start(self, request: Any, target: Callable[[Connection, Any], None] = run_job) -> bool:
+        """Launch ``target(conn, request)`` (a backtest by default); False when one is already running."""
         if not self._done:
             return False
         self._discard_finished_child()
         receiver, sender = self._ctx.Pipe(duplex=False)
-        proc = self._ctx.Process(target=run_job, args=(sender, request), daemon=True,
+        proc = self._ctx.Process(target=target, args=(sender, request), daemon=True,
                                  name="miniqmt-backtest")
         proc.start()
         sender.close()

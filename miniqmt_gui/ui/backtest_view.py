@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +35,7 @@ from miniqmt_gui.ui.backtest_job import BacktestRequest
 from miniqmt_gui.ui.backtest_panels import MetricsPanel, trade_rows, trades_model
 from miniqmt_gui.ui.backtest_runner import BacktestRunner
 from miniqmt_gui.ui.params_dialog import ParamsDialog
+from miniqmt_gui.ui.research_view import ResearchView
 from miniqmt_gui.ui.table_models import SORT_ROLE
 
 SOURCE_SAMPLE, SOURCE_CSV = 0, 1
@@ -144,9 +146,14 @@ class BacktestView(QWidget):
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 1)
         right.setSizes([600, 240])
+        # the robustness sweep lives in its own widget and tab (it uses the controls on the left)
+        self.research = ResearchView(self.request)
+        self.result_tabs = QTabWidget()
+        self.result_tabs.addTab(right, self.tr("回测结果"))
+        self.result_tabs.addTab(self.research, self.tr("参数稳健性"))
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
-        split.addWidget(right)
+        split.addWidget(self.result_tabs)
         split.setStretchFactor(1, 1)
         split.setSizes([380, 900])
         layout = QVBoxLayout(self)
@@ -305,3 +312,4 @@ class BacktestView(QWidget):
         self._stage_timer.stop()
         self._stages = []
         self.runner.shutdown()
+        self.research.shutdown()

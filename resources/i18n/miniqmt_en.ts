@@ -179,7 +179,7 @@
 <context>
     <name>BacktestRunner</name>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_runner.py" line="118" />
+        <location filename="../../miniqmt_gui/ui/backtest_runner.py" line="119" />
         <source>回测进程意外退出</source>
         <translation>The backtest process exited unexpectedly</translation>
     </message>
@@ -187,153 +187,163 @@
 <context>
     <name>BacktestView</name>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="78" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="80" />
         <source>内置样本（合成数据）</source>
         <translation>Built-in sample (synthetic)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="78" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="80" />
         <source>CSV 文件</source>
         <translation>CSV file</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="80" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="82" />
         <source>1 分钟 K 线 CSV：datetime,open,high,low,close[,volume]</source>
         <translation>1-minute bars CSV: datetime,open,high,low,close[,volume]</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="81" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="83" />
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="84" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="86" />
         <source>参数…</source>
         <translation>Parameters…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="86" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="88" />
         <source>收盘价成交 (close，原方案)</source>
         <translation>Fill at close (close, the original plan)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="87" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="89" />
         <source>真实成交 (realistic：次开盘+滑点、T+1、资金)</source>
         <translation>Realistic (next open + slippage, T+1, cash)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="88" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="90" />
         <source>开始回测</source>
         <translation>Run backtest</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="90" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="92" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="92" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="94" />
         <source>导出报告…</source>
         <translation>Export report…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="97" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="99" />
         <source>就绪</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="101" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="103" />
         <source>回测设置</source>
         <translation>Backtest settings</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="103" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="105" />
         <source>数据</source>
         <translation>Data</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="111" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="113" />
         <source>预设</source>
         <translation>Preset</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="112" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="114" />
         <source>成交模型</source>
         <translation>Fill model</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="191" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="152" />
+        <source>回测结果</source>
+        <translation>Backtest results</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="153" />
+        <source>参数稳健性</source>
+        <translation>Robustness</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="198" />
         <source>选择 K 线数据</source>
         <translation>Choose bar data</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="192" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="199" />
         <source>K 线 CSV (*.csv *.csv.gz);;所有文件 (*)</source>
         <translation>Bar CSV (*.csv *.csv.gz);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="218" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="225" />
         <source>请先选择 CSV 文件，或改用内置样本</source>
         <translation>Choose a CSV file first, or use the built-in sample</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="236" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="243" />
         <source>启动回测进程…</source>
         <translation>Starting the backtest process…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="241" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="248" />
         <source>报告保存到</source>
         <translation>Save the report in</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="257" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="264" />
         <source>读取数据</source>
         <translation>Reading data</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="257" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="264" />
         <source>计算指标</source>
         <translation>Computing indicators</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="258" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="265" />
         <source>逐根 K 线回测</source>
         <translation>Simulating bar by bar</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="258" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="265" />
         <source>生成报告</source>
         <translation>Writing the report</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="259" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="266" />
         <source>完成</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="266" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="273" />
         <source>报告已导出到 %1</source>
         <translation>Report written: %1</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="276" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="283" />
         <source>内置合成样本</source>
         <translation>built-in synthetic sample</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="278" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="285" />
         <source>回测完成：%1，%2 根 K 线，%3 笔交易</source>
         <translation>Backtest done: %1, %2 bars, %3 trades</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="296" />
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="297" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="303" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="304" />
         <source>回测失败：</source>
         <translation>Backtest failed: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="301" />
+        <location filename="../../miniqmt_gui/ui/backtest_view.py" line="308" />
         <source>回测已取消</source>
         <translation>Backtest cancelled</translation>
     </message>
@@ -1120,6 +1130,177 @@
     </message>
 </context>
 <context>
+    <name>ResearchView</name>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="67" />
+        <source>参数</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="67" />
+        <source>起始</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="67" />
+        <source>结束</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="68" />
+        <source>点数</source>
+        <translation>Count</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="72" />
+        <source>添加参数</source>
+        <translation>Add parameter</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="73" />
+        <source>删除参数</source>
+        <translation>Remove parameter</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="76" />
+        <source>开始扫描</source>
+        <translation>Run sweep</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="77" />
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="81" />
+        <source>在左侧回测设置中选择数据、预设和成交模型</source>
+        <translation>Data, preset and fill model come from the backtest settings on the left</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="89" />
+        <source>参数扫描</source>
+        <translation>Parameter sweep</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="96" />
+        <source>评分</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="103" />
+        <source>横轴</source>
+        <translation>X axis</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="104" />
+        <source>纵轴</source>
+        <translation>Y axis</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="185" />
+        <source>参数范围有误：</source>
+        <translation>Bad parameter ranges: </translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="193" />
+        <source>扫描 %1 组参数…</source>
+        <translation>Sweeping %1 parameter sets…</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="203" />
+        <source>读取数据</source>
+        <translation>Reading data</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="203" />
+        <source>扫描参数</source>
+        <translation>Sweeping</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="203" />
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="218" />
+        <source>内置合成样本</source>
+        <translation>built-in synthetic sample</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="219" />
+        <source>扫描完成：%1 组参数，用时 %2 秒</source>
+        <translation>Sweep done: %1 parameter sets in %2 s</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="237" />
+        <source>最优点：%1；%2 = %3</source>
+        <translation>Best point: %1; %2 = %3</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="241" />
+        <source>；相邻一步 %1 个点，中位数 %2，最差 %3</source>
+        <translation>; one step away: %1 points, median %2, worst %3</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="247" />
+        <source>扫描失败：</source>
+        <translation>Sweep failed: </translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_view.py" line="251" />
+        <source>扫描已取消</source>
+        <translation>Sweep cancelled</translation>
+    </message>
+</context>
+<context>
+    <name>RobustnessCharts</name>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_charts.py" line="57" />
+        <source>其余参数取最优</source>
+        <translation>others at the best</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_charts.py" line="59" />
+        <source>其余组合中位数</source>
+        <translation>median over the others</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_charts.py" line="61" />
+        <source>其余组合最优</source>
+        <translation>best over the others</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_charts.py" line="68" />
+        <source>距最优点的网格步数</source>
+        <translation>grid steps from the best point</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_charts.py" line="82" />
+        <source>只扫描了一个参数：没有热力图</source>
+        <translation>Only one parameter swept: no heatmap</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_charts.py" line="104" />
+        <source>将鼠标移到热力图上查看数值</source>
+        <translation>Move the mouse over the heatmap to see the values</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_charts.py" line="133" />
+        <source>敏感度：</source>
+        <translation>Sensitivity: </translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_charts.py" line="146" />
+        <source>最优点邻域</source>
+        <translation>Neighbourhood of the best point</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/research_charts.py" line="148" />
+        <source>：相邻一步中位数保留 %1%</source>
+        <translation>: one step away keeps %1% (median)</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="42" />
@@ -1279,10 +1460,15 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../miniqmt_gui/ui/app.py" line="60" />
+        <location filename="../../miniqmt_gui/ui/app.py" line="69" />
         <source>参数文件无效，已使用默认参数：</source>
         <extracomment>how often a Python thread holding the GIL must offer it (default 5 ms). The GUI thread re-enters Python for every model/paint callback; a shorter interval bounds its wait behind the engine thread.</extracomment>
         <translation>Parameter file invalid, using the defaults: </translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/app.py" line="114" />
+        <source>窗口已显示（%1 ms）</source>
+        <translation>Window shown (%1 ms)</translation>
     </message>
 </context>
 </TS>
