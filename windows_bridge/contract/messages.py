@@ -40,8 +40,11 @@ SIGNAL_ID_RE = re.compile(r"^(BUY|SELL)_(\d{6}\.(?:SZ|SH))_L([1-9])_([0-9a-f]{8}
 
 Direction = Literal["BUY", "SELL"]
 Code = Annotated[str, Field(pattern=CODE_PATTERN)]
-NonNegFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-PosFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+# strict: a price is a JSON number — ``true`` or ``"1.0"`` is a wrong type, never coerced to 1.0
+NonNegFloat = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
+PosFloat = Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
+#: a count of shares or a sequence number: a JSON integer (not ``true``, not ``"100"``, not ``100.5``)
+Count = Annotated[int, Field(ge=0, strict=True)]
 
 
 class ProtocolError(ValueError):
@@ -90,8 +93,8 @@ class BrokerPosition(BaseModel):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    volume: Annotated[int, Field(ge=0)] = 0
-    can_use_volume: Annotated[int, Field(ge=0)] = 0
+    volume: Count = 0
+    can_use_volume: Count = 0
     avg_price: NonNegFloat = 0.0
     market_value: NonNegFloat = 0.0
 
@@ -132,7 +135,7 @@ class SharedQuote(_Message):
     positions_status: Literal["ok", "failed"] = "failed"
     connected: bool = True
     account_status: str = ""
-    seq: Annotated[int, Field(ge=0)]
+    seq: Count
     heartbeat: AwareDatetime
     producer: str = ""
 
@@ -164,7 +167,7 @@ class OrderSignal(_Message):
     code: Code
     direction: Direction
     price: PosFloat
-    shares: int
+    shares: Annotated[int, Field(strict=True)]
     timestamp: AwareDatetime
     reason: Annotated[str, Field(max_length=500)] = ""
     layer: Annotated[int, Field(ge=1, le=9)]
@@ -241,8 +244,8 @@ class OrderResult(_Message):
     order_id: int | None = None
     code: str = ""
     direction: Direction | None = None
-    requested_shares: Annotated[int, Field(ge=0)] = 0
-    filled_shares: Annotated[int, Field(ge=0)] = 0
+    requested_shares: Count = 0
+    filled_shares: Count = 0
     avg_price: NonNegFloat = 0.0
     fees: NonNegFloat = 0.0
     message: str = ""
