@@ -4,12 +4,14 @@
   book; every signal has exactly one result, no duplicate broker order, book = broker;
 * crash torture (short): SIGKILL the executor and the engine at random moments and restart them;
 * two executors on one shared folder: the second refuses to start (exit code 3);
-* ``miniqmt demo``: Ctrl+C stops all three cleanly with exit code 0; a child dying is reported.
+* ``miniqmt demo``: Ctrl+C stops all three cleanly with exit code 0; a child dying is reported;
+* the state file deleted mid-run and the app restarted: no extra order, the book rebuilt or paused.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,12 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from miniqmt_gui.rehearsal.demo.layout import EXECUTOR
+from miniqmt_gui.rehearsal.demo.layout import ENGINE, EXECUTOR
 from miniqmt_gui.rehearsal.demo.options import DemoOptions
 from miniqmt_gui.rehearsal.demo.runner import ChainRun
+from miniqmt_gui.rehearsal.demo.summary import book_state
 from miniqmt_gui.rehearsal.demo.supervisor import Child
 from miniqmt_gui.rehearsal.demo.torture import FAST_GRID, torture
 from miniqmt_gui.rehearsal.demo.verify import verify
+from windows_bridge.contract.files import STATE_FILE
 
 FAST = DemoOptions(speed=120.0, interval_s=0.2, order_timeout_s=2.0, silent_period_s=1.0, lead_s=2.0,
                    params=FAST_GRID)
@@ -134,3 +138,49 @@ def test_demo_reports_a_child_that_dies(tmp_path: Path) -> None:
     assert demo.returncode == 1
     assert "executor process exited unexpectedly" in err and "last lines of its log" in err
     assert json.loads(out)["exit"] == "executor_died"
+
+
+def _wait_lots(chain: ChainRun, timeout_s: float = 60) -> None:
+    """Until the book holds a lot and nothing is pending."""
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        book = book_state(chain.layout)
+        if book is not None and book.positions and book.pending_signal is None:
+            return
+        time.sleep(0.2)
+    raise AssertionError("no lot was bought in time")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lost", ["the state file", "the state file and the app's own data"])
+def test_state_deleted_mid_run_then_the_app_restarts(tmp_path: Path, lost: str) -> None:
+    """0 extra orders; the book rebuilt (own copy) or, with nothing left to rebuild from, paused —
+    never silently empty."""
+    chain = ChainRun(tmp_path / "run", FAST)
+    chain.start()
+    try:
+        _wait_lots(chain)
+        engine = chain.supervisor.get(ENGINE)
+        engine.kill()
+        (chain.layout.shared / STATE_FILE).unlink()
+        if "own data" in lost:
+            shutil.rmtree(chain.layout.app_work / "book")
+            chain.layout.decisions.unlink()
+        buys_before = sum(o.side.value == "BUY" for o in chain.record().orders.values())
+        engine.start()
+        time.sleep(15)
+        assert _failures(chain) == []
+        chain.drain()
+    finally:
+        codes = chain.stop()
+    assert set(codes.values()) == {0}, codes
+    verdict = verify(chain.layout, chain.record(), chain.base)
+    assert verdict.duplicates == {} and verdict.unanswered == []
+    if "own data" not in lost:
+        assert verdict.match, (verdict.book_lots, verdict.broker_grid)  # rebuilt from the app's own copy
+    else:
+        log = chain.layout.log(ENGINE).read_text(encoding="utf-8", errors="replace")
+        assert "disagree" in log  # the reconcile prompt, headless
+        buys_after = sum(o.side.value == "BUY" for o in chain.record().orders.values())
+        assert buys_after == buys_before  # paused: nothing bought on top of what the broker holds
+        assert (verdict.book_lots or 0) == 0 and (verdict.broker_grid or 0) > 0
