@@ -17,9 +17,9 @@ import pandas as pd
 
 RESULT_KEYS = (
     "trades", "buys", "sells", "alpha_cny", "beta_cny", "total_cny", "max_drawdown", "exhaust_count",
-    "exhaust_cycles", "losing_cycles", "flow_annualized", "flow_annualized_util", "days_util",
-    "capital_utilisation", "fees_cny", "sharpe", "win_rate", "cycles", "forced_stops", "open_lots",
-    "t1_blocked_sells", "cash_limited_buys", "score", "bars", "elapsed_s",
+    "exhaust_cycles", "losing_cycles", "flow_annualized", "flow_annualized_util", "flow_annualized_in_use",
+    "days_util", "capital_utilisation", "fees_cny", "sharpe", "win_rate", "cycles", "forced_stops",
+    "open_lots", "t1_blocked_sells", "cash_limited_buys", "score", "bars", "elapsed_s",
 )
 
 
@@ -89,7 +89,8 @@ def _print_metrics(m: dict[str, Any], meta: dict[str, Any]) -> None:
     print(f"Alpha max drawdown {m['max_drawdown'] * 100:.2f} %   fees {m['fees_cny']:,.2f} CNY   "
           f"win rate {m['win_rate'] * 100:.1f} %   Sharpe {m['sharpe']:.2f}")
     print(f"Alpha annualised {m['flow_annualized'] * 100:.2f} % (calendar), "
-          f"{m['flow_annualized_util'] * 100:.2f} % (over {m['days_util']} days holding lots)")
+          f"{m['flow_annualized_util'] * 100:.2f} % (per day holding lots, {m['days_util']} days), "
+          f"{m['flow_annualized_in_use'] * 100:.2f} % (over the time in use)")
     print(f"exhaust (8→9 layers) {m['exhaust_count']}   9-layer cycles {m['exhaust_cycles']} "
           f"(losing {m['losing_cycles']})   simulation {m['elapsed_s'] * 1000:.1f} ms")
 
