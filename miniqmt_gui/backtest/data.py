@@ -20,9 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-TZ = "Asia/Shanghai"
-PRICE_COLUMNS = ("open", "high", "low", "close")
-TIME_NAMES = ("datetime", "dt", "date", "time", "timestamp", "bar_time")
+from miniqmt_gui.backtest.bar_files import EPOCH_MS_RANGE, PRICE_COLUMNS, TIME_NAMES
+from miniqmt_gui.strategy.indicators import TZ
 
 
 class DataError(ValueError):
@@ -55,7 +54,6 @@ def _time_column(frame: pd.DataFrame) -> str:
 
 
 # numeric time layouts, told apart by magnitude (ms since 1973-03 .. 2286-11; 14-digit stamps)
-EPOCH_MS_RANGE = (10**11, 10**13)
 STAMP_RANGE = (10**13, 10**14)
 
 

@@ -34,11 +34,6 @@ from miniqmt_gui.strategy import slots as L
 SHARPE_DAYS = 250.0
 
 
-def calendar_days(first: Any, last: Any) -> float:
-    """Calendar days between two timestamps (at least one day)."""
-    return max((last - first).total_seconds() / 86400.0, 1.0)
-
-
 def derive(summary: np.ndarray, first_close: float, last_close: float, n_bars: int,
            days: float, flow_capital: float, base_capital: float) -> dict[str, Any]:
     """Turn summary rows (``(..., N_SUMMARY)``) into metric arrays/scalars keyed by name."""
