@@ -120,24 +120,23 @@ def parse_bar_text(buf: np.ndarray, start: int, n_fields: int, time_field: int, 
     kind = 0
     status[ST_OK] = 0
     while pos < n:
-        end = pos
+        # one pass to the end of the line, noting where each field starts and ends
+        f, a, end = 0, pos, pos
         while end < n and buf[end] != _NL:
+            if buf[end] == _COMMA:
+                if f < n_fields:
+                    fields[f, 0] = a
+                    fields[f, 1] = end
+                f += 1
+                a = end + 1
             end += 1
         line_end = end - 1 if end > pos and buf[end - 1] == _CR else end
         if line_end > pos:
-            if row >= times.size:
-                status[ST_BAD_ROW] = row
-                return row
-            f, a = 0, pos
-            for j in range(pos, line_end + 1):
-                if j == line_end or buf[j] == _COMMA:
-                    if f >= n_fields:
-                        break
-                    fields[f, 0] = a
-                    fields[f, 1] = j
-                    f += 1
-                    a = j + 1
-            if f != n_fields or fields[n_fields - 1, 1] != line_end:
+            if f < n_fields:
+                fields[f, 0] = a
+                fields[f, 1] = line_end
+            f += 1
+            if row >= times.size or f != n_fields:
                 status[ST_BAD_ROW] = row
                 return row
             ta, tb = fields[time_field, 0], fields[time_field, 1]

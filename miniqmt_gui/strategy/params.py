@@ -9,7 +9,6 @@ fields for the compiled rule functions.
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -231,6 +230,8 @@ def save_params(params: StrategyParams, path: str | Path, name: str = "") -> Non
 
 def load_params(path: str | Path) -> StrategyParams:
     """Load TOML written by :func:`save_params` (a ``[strategy]`` table or top-level keys)."""
+    import tomllib  # only here: most runs read no TOML
+
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:

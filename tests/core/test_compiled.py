@@ -67,3 +67,35 @@ def test_single_backtest_imports_neither_pandas_nor_numba(tmp_path: Path) -> Non
     assert set(result["timings"]) == {"parse", "indicators", "loop", "metrics", "total"}
     assert result["trades"] == run_backtest(make_sample_bars(days=10)).metrics["trades"]
     assert not modules & {"pandas", "numba", "llvmlite", "PySide6", "matplotlib"}
+
+
+def test_the_sweep_loop_releases_the_gil() -> None:
+    """While one thread is inside the compiled loop, Python code runs on another (a GUI, a second slice).
+
+    Code that holds the GIL never yields it, so this thread's short loop could only finish after the
+    long call returned; here it finishes while the call is still running.
+    """
+    import threading
+
+    from miniqmt_gui.backtest.sweep import _matrices
+
+    pb = prepare(make_sample_bars(days=60), StrategyParams())
+    points = [StrategyParams(atr_factor=0.2 + 0.0001 * i) for i in range(4000)]
+    prms, caps, n_layers = _matrices(points)
+    arrays = (pb.open, pb.close, pb.atr, pb.atr_avg, pb.slope, pb.rsi, pb.seconds, pb.day)
+    started, finished = threading.Event(), threading.Event()
+
+    def work() -> None:
+        started.set()
+        compiled.kernels().run_points(*arrays, prms, caps, n_layers, 0)  # about a second
+        finished.set()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    started.wait()
+    total = 0
+    for i in range(500_000):  # a tenth of the call; longer than a GIL switch interval
+        total += i
+    still_running = not finished.is_set()
+    worker.join()
+    assert still_running
