@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     rehearsal.add_argument("--base-shares", type=int,
                            help="the base position in shares (broker = base + lots)")
     rehearsal.add_argument("--silent-s", type=float, help="silent period after a rejection (default 300 s)")
-    rehearsal.add_argument("--poll-s", type=float, help="poll interval (default 0.15 s)")
+    rehearsal.add_argument("--poll-s", type=float, help="poll interval, no signal pending (default 0.05 s)")
     rehearsal.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                            help="override a strategy parameter (repeatable)")
     rehearsal.add_argument("--drain-file", type=Path,

@@ -12,7 +12,9 @@ One :meth:`LiveEngine.step` is one poll cycle, without sleeping:
 
 Emitting follows *state before signal*: the new book with the pending signal is saved atomically,
 then the signal file is written. At most one signal is outstanding. :meth:`run_forever` loops
-``step()`` every ``poll_interval_s`` until a ``threading.Event`` is set.
+``step()`` every :meth:`LiveEngine.poll_interval` — ``fast_poll_interval_s`` while a signal is outstanding
+and around each expected quote, up to ``poll_interval_s`` in between (``contract/pacing.py``) — until a
+``threading.Event`` is set. Quote and result files are read only when their stat signature changed.
 
 Commands may be called from any thread; they are queued and applied at the start of the next
 step (``halt()`` also writes ``STOP`` at once). Listeners receive immutable events on the engine's
@@ -67,6 +69,7 @@ from windows_bridge.contract.messages import (
     SharedQuote,
     make_signal_id,
 )
+from windows_bridge.contract.pacing import QuotePacer
 from windows_bridge.contract.prices import LOT, round_to_tick
 
 log = logging.getLogger(__name__)
@@ -113,6 +116,9 @@ class LiveEngine:
         self._hub = ListenerHub()
         self._commands = CommandQueue()
         self._reader = QuoteReader(settings.shared_dir)
+        self._pacer = QuotePacer(self._reader.path, fast_s=min(settings.fast_poll_interval_s,
+                                                                settings.poll_interval_s),
+                                 slow_s=settings.poll_interval_s)
         self._staleness = StalenessTracker(settings.stale_after_s, monotonic=monotonic, wall_clock=clock)
         self._sync = BrokerSync(settings.sync_zero_snapshots, settings.base_shares)
         self._journal = DecisionJournal(settings.journal_path)
@@ -208,8 +214,14 @@ class LiveEngine:
             self._on_new_quote(quote)
         self._refresh_status()
 
+    def poll_interval(self) -> float:
+        """Seconds until the next step: fast while a signal is outstanding and around each quote."""
+        if self._book.pending_signal is not None:
+            return self.settings.fast_poll_interval_s
+        return self._pacer.next_wait()
+
     def run_forever(self, stop_event: threading.Event) -> None:
-        """Call :meth:`step` every ``poll_interval_s`` until ``stop_event`` is set; errors are logged."""
+        """Call :meth:`step` every :meth:`poll_interval` until ``stop_event`` is set; errors are logged."""
         while not stop_event.is_set():
             try:
                 self.step()
@@ -217,7 +229,7 @@ class LiveEngine:
                 log.exception("engine step failed")
                 self._publish(LogEvent(logging.ERROR, f"engine step failed: {exc!r}", self._clock()))
                 self._needs_recovery = True
-            stop_event.wait(self.settings.poll_interval_s)
+            stop_event.wait(self.poll_interval())
 
     # ------------------------------------------------------------------ internals: plumbing
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from windows_bridge.contract.atomic_io import read_message
+from windows_bridge.contract.file_watch import FileWatch
 from windows_bridge.contract.files import QUOTE_FILE
 from windows_bridge.contract.messages import SharedQuote
 
@@ -15,24 +16,21 @@ class QuoteReader:
     def __init__(self, shared_dir: Path) -> None:
         """Read ``shared_quote.json`` in ``shared_dir``."""
         self.path = shared_dir / QUOTE_FILE
-        self._stamp: tuple[int, int, int] | None = None
+        self._watch = FileWatch(self.path)
         self.quote: SharedQuote | None = None
         self.error = ""
 
     def poll(self) -> SharedQuote | None:
         """The latest valid quote (possibly the same object as last time), or ``None``."""
-        try:
-            st = self.path.stat()
-        except OSError:
-            self._stamp, self.quote, self.error = None, None, ""
-            return None
-        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
-        if stamp == self._stamp:
+        if not self._watch.changed():
+            if not self._watch.exists():
+                self.quote, self.error = None, ""
             return self.quote
         read = read_message(self.path, SharedQuote)
         if read.value is None:
             # half-written or invalid: keep the last good quote, retry on the next change
             self.error = read.error
             return self.quote
-        self._stamp, self.quote, self.error = stamp, read.value, ""
+        self._watch.accept()
+        self.quote, self.error = read.value, ""
         return self.quote

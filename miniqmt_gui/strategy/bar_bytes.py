@@ -13,8 +13,8 @@ operands. Anything longer falls back.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from miniqmt_gui.strategy.jit import njit
 from miniqmt_gui.strategy.slots import ST_BAD_ROW, ST_OK, ST_TIME_KIND, TIME_NUMBER, TIME_TEXT
 
 _COMMA, _NL, _CR, _DOT, _MINUS, _PLUS, _ZERO, _NINE = 44, 10, 13, 46, 45, 43, 48, 57

@@ -16,9 +16,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
 from miniqmt_gui.strategy import slots as L
+from miniqmt_gui.strategy.jit import njit
 from miniqmt_gui.strategy.rules import (
     buy_shares,
     fee,

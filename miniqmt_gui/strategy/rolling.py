@@ -23,8 +23,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from miniqmt_gui.strategy.jit import njit
 from miniqmt_gui.strategy.slots import I_ATR, I_ATR_AVG, I_MA, I_RSI, I_SLOPE, N_INDICATORS
 
 

@@ -34,6 +34,10 @@ HEALTH_INTERVAL_S = 1.0
 COMMANDS = ("start", "stop", "sell_only", "halt", "resume")
 
 
+def _interval_ms(seconds: float) -> int:
+    return max(1, round(seconds * 1000))
+
+
 class EngineWorker(QObject):
     """Owns the engine; all slots run on the worker thread."""
 
@@ -63,7 +67,7 @@ class EngineWorker(QObject):
     def begin(self) -> None:
         """Build the engine and start stepping (first slot run in the thread)."""
         self._timer = QTimer(self)
-        self._timer.setInterval(max(20, int(self._settings.poll_interval_s * 1000)))
+        self._timer.setInterval(_interval_ms(self._settings.poll_interval_s))
         self._timer.timeout.connect(self._tick)
         try:
             took = warm_up(self._params, self._clock())
@@ -169,6 +173,9 @@ class EngineWorker(QObject):
             self._events.append(LogEvent(logging.ERROR, f"engine step failed: {exc!r}", self._clock()))
         self._flush_events()
         self._maybe_emit_view(engine)
+        interval = _interval_ms(engine.poll_interval())  # fast only while a signal is outstanding
+        if self._timer.interval() != interval:
+            self._timer.setInterval(interval)
 
     def _flush_events(self) -> None:
         events, self._events[:] = list(self._events), []
