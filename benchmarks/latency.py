@@ -7,9 +7,11 @@ Both parts use the poll intervals the product ships with (the executor's ``poll_
 
 Latency: the real processes (bridge replaying a zig-zag of flat one-minute bars through the xtquant
 fake, executor on the simulated broker, headless engine with a one-tick grid) run until ≥ N
-signals have been answered. For every signal: from the quote that triggered it being written (the
-bridge's ``heartbeat``, stamped at the start of its cycle, so slightly early) to the engine applying
-its result to the book (the decision journal's ``result`` line, written after the book is saved).
+signals have been answered. For every signal: from the quote that triggered it being written (seen by
+a watcher thread that stats the file every 3 ms) to the engine applying its result to the book (the
+decision journal's ``result`` line, written after the book is saved), with the three stages: quote →
+signal written (engine), signal → result written (executor, fill included), result → applied (engine).
+The replay runs 40× (a bar lasts 1.5 s), so an order meets the price it was decided on.
 The bridge writes a quote every ``--quote-interval`` seconds (0.5; shipped 3 s — the interval sets how
 many signals a minute can carry, not how long one takes).
 
@@ -55,7 +57,7 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 class QuoteTimes(threading.Thread):
-    """Records each quote's ``seq`` → ``heartbeat`` (the file is rewritten, so it must be watched)."""
+    """Records when each quote ``seq`` was first seen written (the file is rewritten: it must be watched)."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(daemon=True)
@@ -72,9 +74,10 @@ class QuoteTimes(threading.Thread):
             if (st.st_mtime_ns, st.st_size) == self._stamp:
                 continue
             self._stamp = (st.st_mtime_ns, st.st_size)
+            seen = time.time()  # within 3 ms of the write: "quote written"
             quote = read_message(self.path, SharedQuote).value
             if quote is not None:
-                self.times.setdefault(quote.seq, quote.heartbeat.timestamp())
+                self.times.setdefault(quote.seq, seen)
 
 
 def _answered(chain: ChainRun) -> int:
@@ -124,6 +127,7 @@ def measure_latency(root: Path, signals: int, limit_s: float, polls: dict[str, f
     chain.drain(10)
     chain.stop()
     ms, statuses = latencies(chain, watch.times)
+    stages = stage_breakdown(chain, watch.times)
     arr = np.array([m for m, _ in ms])
     filled = np.array([m for m, status in ms if status == "filled"] or [np.nan])
     return {
@@ -131,9 +135,30 @@ def measure_latency(root: Path, signals: int, limit_s: float, polls: dict[str, f
         "p50_ms": round(float(np.percentile(arr, 50)), 1), "p95_ms": round(float(np.percentile(arr, 95)), 1),
         "p99_ms": round(float(np.percentile(arr, 99)), 1), "max_ms": round(float(arr.max()), 1),
         "filled_p50_p95_p99_ms": [round(float(np.percentile(filled, q)), 1) for q in (50, 95, 99)],
+        "stages_p50_p99_ms": {name: [round(float(np.percentile(v, q)), 1) for q in (50, 99)]
+                              for name, v in stages.items() if v},
         "duplicates": len(chain.record().duplicates()),
         "refusal_reasons": _reasons(chain),
     }
+
+
+def stage_breakdown(chain: ChainRun, quote_times: dict[int, float]) -> dict[str, list[float]]:
+    """Per signal, ms of: quote → signal written (engine), signal → result written (executor),
+    result → applied (engine); from the decision journal and the executor's journaled results."""
+    results = executor_outcomes(chain.layout)
+    out: dict[str, list[float]] = {"quote_to_signal": [], "signal_to_result": [], "result_to_applied": []}
+    sent: dict[str, tuple[int, float]] = {}
+    for entry in read_jsonl(chain.layout.decisions):
+        sid = str(entry.get("signal_id") or "")
+        when = datetime.fromisoformat(entry["time"]).timestamp() if entry.get("time") else 0.0
+        if entry.get("event") == "signal":
+            sent[sid] = (int(entry["seq"]), when)
+        elif entry.get("event") == "result" and sid in results and sent.get(sid, (-1, 0))[0] in quote_times:
+            written = datetime.fromisoformat(str(results[sid]["timestamp"])).timestamp()
+            out["quote_to_signal"].append((sent[sid][1] - quote_times[sent[sid][0]]) * 1000)
+            out["signal_to_result"].append((written - sent[sid][1]) * 1000)
+            out["result_to_applied"].append((when - written) * 1000)
+    return out
 
 
 def _reasons(chain: ChainRun) -> dict[str, int]:

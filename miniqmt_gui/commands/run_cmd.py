@@ -64,7 +64,7 @@ def _stop_on_signals(stop: threading.Event) -> None:
 
 
 def _watch_drain(drain: Path, stop: threading.Event, on_drain: Callable[[], None]) -> None:
-    while not stop.wait(0.1):
+    while not stop.wait(0.5):  # a rehearsal's end, not a trade: no need to look often
         if drain.exists():
             on_drain()
             print("[drain] no new signals from now on", flush=True)

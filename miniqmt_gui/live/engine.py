@@ -116,9 +116,10 @@ class LiveEngine:
         self._hub = ListenerHub()
         self._commands = CommandQueue()
         self._reader = QuoteReader(settings.shared_dir)
+        # fast just before each expected quote; once it came the engine acts on it at once (follow 0)
         self._pacer = QuotePacer(self._reader.path, fast_s=min(settings.fast_poll_interval_s,
                                                                 settings.poll_interval_s),
-                                 slow_s=settings.poll_interval_s)
+                                 slow_s=settings.poll_interval_s, follow_s=0.0)
         self._staleness = StalenessTracker(settings.stale_after_s, monotonic=monotonic, wall_clock=clock)
         self._sync = BrokerSync(settings.sync_zero_snapshots, settings.base_shares)
         self._journal = DecisionJournal(settings.journal_path)

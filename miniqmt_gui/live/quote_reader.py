@@ -16,7 +16,8 @@ class QuoteReader:
     def __init__(self, shared_dir: Path) -> None:
         """Read ``shared_quote.json`` in ``shared_dir``."""
         self.path = shared_dir / QUOTE_FILE
-        self._watch = FileWatch(self.path)
+        # re-read an unchanged-looking quote after 5 s (coarse-time shares); quotes come every 3 s
+        self._watch = FileWatch(self.path, refresh_s=5.0)
         self.quote: SharedQuote | None = None
         self.error = ""
 

@@ -28,7 +28,7 @@ from windows_bridge.contract.file_watch import Signature, signature
 FAST_S = 0.01
 SLOW_S = 0.25
 LEAD_S = 0.06
-FOLLOW_S = 0.3
+FOLLOW_S = 0.15
 MIN_GAP_S, MAX_GAP_S = 0.05, 60.0
 
 
