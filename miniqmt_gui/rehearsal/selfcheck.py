@@ -152,6 +152,16 @@ def check_kill_switch(shared: Path) -> Check:
     return Check("kill switch", "ok", "no STOP file")
 
 
+def check_compiled_loops() -> Check:
+    """The backtest loops come prebuilt (else the first backtest waits for numba to compile them)."""
+    from miniqmt_gui.strategy import compiled
+
+    if compiled.backend() == "aot":
+        return Check("compiled loops", "ok", "prebuilt (no compile at first run)")
+    return Check("compiled loops", "warn", "not prebuilt: the first backtest compiles for seconds",
+                 "python -m miniqmt_gui.strategy.build_compiled")
+
+
 def run_checks(env: dict[str, str] | None = None, clock: Callable[[], float] = time.time) -> list[Check]:
     """Every check in order; later checks are skipped when the config cannot be loaded."""
     cfg_check, settings = check_settings(env)
@@ -177,6 +187,7 @@ def run_checks(env: dict[str, str] | None = None, clock: Callable[[], float] = t
         checks.append(check_clock_skew(shared / QUOTE_FILE, now_epoch))
         checks.append(check_kill_switch(shared))
     checks.append(check_key_permissions(settings.hmac_key_file))
+    checks.append(check_compiled_loops())
     return checks
 
 
