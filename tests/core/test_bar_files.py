@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,7 @@ from miniqmt_gui.backtest.data import DataError, load_bars
 from miniqmt_gui.strategy.indicators import BarArrays
 
 from .helpers import SHARED_FILE, shared_data_dir
-from .test_data_layouts import LAYOUTS
+from .test_data_layouts import LAYOUTS, write_layout
 
 #: layouts the compiled reader takes itself; the others go to pandas (same bars either way)
 FAST = {"canonical", "dt name, no volume", "time as text", "original history (unnamed index)",
@@ -32,9 +31,7 @@ def assert_same(a: BarArrays, b: BarArrays) -> None:
 @pytest.mark.parametrize("name", list(LAYOUTS))
 @pytest.mark.parametrize("gz", [False, True])
 def test_fast_reader_equals_pandas_or_hands_over(tmp_path: Path, name: str, gz: bool) -> None:
-    data = LAYOUTS[name].encode()
-    path = tmp_path / ("bars.csv.gz" if gz else "bars.csv")
-    path.write_bytes(gzip.compress(data) if gz else data)
+    path = write_layout(tmp_path, name, gz)
     fast = read_fast(path)
     reference = BarArrays.from_frame(load_bars(path))
     assert (fast is not None) == (name in FAST)

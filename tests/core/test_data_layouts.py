@@ -55,13 +55,18 @@ LAYOUTS = {
 }
 
 
+def write_layout(folder: Path, name: str, gz: bool) -> Path:
+    """The layout ``name`` as a file in ``folder`` (gzip-compressed when ``gz``)."""
+    data = LAYOUTS[name].encode()
+    path = folder / ("bars.csv.gz" if gz else "bars.csv")
+    path.write_bytes(gzip.compress(data) if gz else data)
+    return path
+
+
 @pytest.mark.parametrize("name", list(LAYOUTS))
 @pytest.mark.parametrize("gz", [False, True])
 def test_every_layout_reads_the_same_bars(tmp_path: Path, name: str, gz: bool) -> None:
-    data = LAYOUTS[name].encode()
-    path = tmp_path / ("bars.csv.gz" if gz else "bars.csv")
-    path.write_bytes(gzip.compress(data) if gz else data)
-    bars = load_bars(path)
+    bars = load_bars(write_layout(tmp_path, name, gz))
     assert (bars.index == WANT_INDEX).all() and str(bars.index.tz) == "Asia/Shanghai"
     want = np.array(OHLCV, dtype=np.float64)
     assert (bars[["open", "high", "low", "close"]].to_numpy() == want[:, :4]).all()
