@@ -43,7 +43,7 @@ import numpy as np
 
 from miniqmt_gui.live.settings import EngineSettings
 from miniqmt_gui.rehearsal.demo.bars import flat, write_bars, zigzag
-from miniqmt_gui.rehearsal.demo.layout import BRIDGE, ENGINE, EXECUTOR
+from miniqmt_gui.rehearsal.demo.layout import APP, BRIDGE, ENGINE, EXECUTOR
 from miniqmt_gui.rehearsal.demo.options import DemoOptions
 from miniqmt_gui.rehearsal.demo.runner import ChainRun
 from miniqmt_gui.rehearsal.demo.summary import executor_outcomes, read_jsonl
@@ -188,16 +188,21 @@ def thread_cpu(pid: int) -> dict[str, float]:
     return out
 
 
-def measure_idle(root: Path, seconds: float, polls: dict[str, float]) -> dict[str, Any]:
-    """CPU % of each process (and thread) on a motionless market with the shipped settings."""
+def measure_idle(root: Path, seconds: float, polls: dict[str, float], gui: bool = False) -> dict[str, Any]:
+    """CPU % of each process (and thread) on a motionless market with the shipped settings.
+
+    With ``gui`` the desktop app (offscreen, started, live route) replaces the headless engine.
+    """
     bars = write_bars(root / "flat.csv", flat(days=2))
     options = DemoOptions(speed=60.0, interval_s=Settings().quote_interval_s, lead_s=1.0,
                           replay_source=str(bars), **polls)
-    chain = ChainRun(root / "idle", options)
-    chain.start()
+    chain = ChainRun(root / ("idle_app" if gui else "idle"), options)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    chain.start(gui=gui)
     try:
-        time.sleep(5)  # start-up work done
-        pids = {role: chain.supervisor.get(role).pid for role in (BRIDGE, EXECUTOR, ENGINE)}
+        time.sleep(8 if gui else 5)  # start-up work done
+        roles = (BRIDGE, EXECUTOR, APP if gui else ENGINE)
+        pids = {role: chain.supervisor.get(role).pid for role in roles}
         before = {role: thread_cpu(pid) for role, pid in pids.items()}
         start = time.monotonic()
         time.sleep(seconds)
@@ -232,7 +237,8 @@ def main() -> None:
         root = Path(tmp)
         result = {"settings": polls | {"quote_interval_s": args.quote_interval},
                   "latency": measure_latency(root, args.signals, args.limit_s, polls, args.quote_interval),
-                  "idle_cpu_percent": measure_idle(root, args.idle_s, polls)}
+                  "idle_cpu_percent": measure_idle(root, args.idle_s, polls),
+                  "idle_cpu_percent_desktop_app": measure_idle(root, args.idle_s, polls, gui=True)[APP]}
     print(json.dumps(result, indent=1))
 
 
