@@ -13,6 +13,9 @@ if [ "${1:-}" = "--windows" ]; then
     exit 0
 fi
 
+# the bundle has no numba: the prebuilt loops must exist and be current (fails here otherwise)
+python -m miniqmt_gui.strategy.build_compiled --if-stale
+python -c "from miniqmt_gui.strategy import compiled; assert compiled.backend() == 'aot'"
 pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build packaging/miniqmt.spec
 if [ -d dist/miniqmt.app ]; then
     BIN=dist/miniqmt.app/Contents/MacOS/miniqmt
