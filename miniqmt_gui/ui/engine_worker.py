@@ -4,8 +4,10 @@ The worker lives in a ``QThread`` (see :class:`LiveController`). Everything that
 — building the engine (it loads the book), stepping, reading the executor heartbeat, halting
 (writes ``STOP``) — happens here. Engine listener callbacks run inside ``step()`` on this thread;
 they only collect events, which are re-emitted after the step as Qt signals and reach the GUI
-through queued connections. Views are emitted at most every ``VIEW_MIN_INTERVAL_S`` and at least
-every second (ages keep moving even when nothing happens).
+through queued connections. Views are emitted at most every ``VIEW_MIN_INTERVAL_S`` and, when nothing
+happens, every ``VIEW_MAX_INTERVAL_S`` (ages keep moving; each redraw costs CPU, so not every second).
+The step timer follows :meth:`LiveEngine.poll_interval`: fast only around quotes and while a signal is
+outstanding.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ log = logging.getLogger(__name__)
 
 EngineFactory = Callable[[EngineSettings, Any], LiveEngine]
 VIEW_MIN_INTERVAL_S = 0.2
-VIEW_MAX_INTERVAL_S = 1.0
+VIEW_MAX_INTERVAL_S = 5.0
 HEALTH_INTERVAL_S = 1.0
 COMMANDS = ("start", "stop", "sell_only", "halt", "resume")
 
