@@ -300,3 +300,33 @@ def test_core_decider_drives_a_first_layer_buy(tmp_path, clock):
     engine.step()
     sig = _signal(shared)
     assert sig is not None and sig.direction == "BUY" and sig.layer == 1 and sig.shares % 100 == 0
+
+
+def test_polls_fast_only_while_a_signal_is_outstanding(make_engine, shared, clock, settings):
+    engine = make_engine()
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    assert engine.poll_interval() > settings.fast_poll_interval_s  # no quote cadence known yet: slow
+    _run(engine, shared, clock, 2, 0.985)
+    sig = _signal(shared)
+    assert engine.book.pending_signal == sig
+    assert engine.poll_interval() == settings.fast_poll_interval_s  # the trader waits for this result
+    write_result(shared, sig.signal_id, ResultStatus.FILLED, 1000, 1000, 0.984)
+    engine.step()
+    assert engine.book.pending_signal is None
+    assert engine.poll_interval() > settings.fast_poll_interval_s
+
+
+def test_a_result_file_rewritten_in_place_is_still_seen(make_engine, shared, clock):
+    """The result is read by stat signature; a rewrite with a new signature is read, never missed."""
+    engine = make_engine()
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    _run(engine, shared, clock, 2, 0.985)
+    sig = _signal(shared)
+    write_result(shared, "BUY_159201.SZ_L1_00000000", ResultStatus.FILLED, 1000, 1000, 0.984)  # not ours
+    engine.step()
+    assert engine.book.pending_signal == sig
+    write_result(shared, sig.signal_id, ResultStatus.FILLED, 1000, 1000, 0.984)
+    engine.step()
+    assert engine.book.pending_signal is None and engine.book.applied_results == [sig.signal_id]
