@@ -71,6 +71,18 @@ def _watch_drain(drain: Path, stop: threading.Event, on_drain: Callable[[], None
             return
 
 
+def _warm_up(params: object) -> None:
+    """Load the compiled rules before the first quote, as the app's worker does: not at the first decision."""
+    from miniqmt_gui.strategy.params import StrategyParams
+    from miniqmt_gui.ui.live_model import warm_up  # Qt-free
+    from windows_bridge.contract.market_hours import now_shanghai
+
+    try:
+        warm_up(params or StrategyParams(), now_shanghai())
+    except Exception:  # the engine reports real problems itself on its first step
+        logging.getLogger(__name__).exception("warm-up failed")
+
+
 def _overrides(args: argparse.Namespace) -> dict[str, object]:
     changes: dict[str, object] = {}
     if args.rehearsal:
@@ -103,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
     settings.work_dir.mkdir(parents=True, exist_ok=True)
     engine = build_engine(settings, params)
     engine.add_listener(_printer)
+    _warm_up(params)
     if args.sell_only:
         engine.sell_only()
     else:

@@ -63,18 +63,36 @@ def _parse_time_text(buf: np.ndarray, a: int, b: int) -> int:
     y, mo, d = _digits(buf, a, a + 4), _digits(buf, a + 5, a + 7), _digits(buf, a + 8, a + 10)
     if y < 0 or mo < 1 or mo > 12 or d < 1 or d > _days_in_month(y, mo):
         return -1
-    hh, mm, ss = 0, 0, 0
-    if b - a > 10:
-        if (buf[a + 10] != 32 and buf[a + 10] != 84) or buf[a + 13] != 58:
+    seconds = _time_of_day(buf, a, b)
+    if seconds < 0:
+        return -1
+    return _days_from_civil(y, mo, d) * 86400 + seconds
+
+
+@njit(cache=True, nogil=True)
+def _same_date(buf: np.ndarray, a: int, b: int) -> bool:
+    """Whether the 10 date bytes at ``a`` and ``b`` are equal."""
+    for k in range(10):  # noqa: SIM110 - a plain loop compiles to a few compares; all(<generator>) does not
+        if buf[a + k] != buf[b + k]:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _time_of_day(buf: np.ndarray, a: int, b: int) -> int:
+    """Seconds of the ``[ T]HH:MM[:SS]`` part after a 10-byte date; -1 if it is not that."""
+    if b - a == 10:
+        return 0
+    if b - a not in (16, 19) or (buf[a + 10] != 32 and buf[a + 10] != 84) or buf[a + 13] != 58:
+        return -1
+    hh, mm, ss = _digits(buf, a + 11, a + 13), _digits(buf, a + 14, a + 16), 0
+    if b - a == 19:
+        if buf[a + 16] != 58:
             return -1
-        hh, mm = _digits(buf, a + 11, a + 13), _digits(buf, a + 14, a + 16)
-        if b - a == 19:
-            if buf[a + 16] != 58:
-                return -1
-            ss = _digits(buf, a + 17, a + 19)
-        if hh < 0 or hh > 23 or mm < 0 or mm > 59 or ss < 0 or ss > 59:
-            return -1
-    return _days_from_civil(y, mo, d) * 86400 + hh * 3600 + mm * 60 + ss
+        ss = _digits(buf, a + 17, a + 19)
+    if hh < 0 or hh > 23 or mm < 0 or mm > 59 or ss < 0 or ss > 59:
+        return -1
+    return hh * 3600 + mm * 60 + ss
 
 
 @njit(cache=True, nogil=True)
@@ -118,6 +136,7 @@ def parse_bar_text(buf: np.ndarray, start: int, n_fields: int, time_field: int, 
     fields = np.empty((n_fields, 2), dtype=np.int64)
     row, pos = 0, start
     kind = 0
+    prev_a, prev_day = -1, 0  # where the last parsed text time starts, and its day in seconds
     status[ST_OK] = 0
     while pos < n:
         # one pass to the end of the line, noting where each field starts and ends
@@ -143,7 +162,14 @@ def parse_bar_text(buf: np.ndarray, start: int, n_fields: int, time_field: int, 
             t = _digits(buf, ta, tb) if tb - ta <= 18 else -1
             this_kind = TIME_NUMBER if t >= 0 and tb > ta else TIME_TEXT
             if this_kind == TIME_TEXT:
-                t = _parse_time_text(buf, ta, tb)
+                # most rows share the previous row's date: then only the time of day is read
+                if prev_a >= 0 and tb - ta >= 10 and _same_date(buf, prev_a, ta):
+                    t = _time_of_day(buf, ta, tb)
+                    t = prev_day + t if t >= 0 else -1
+                else:
+                    t = _parse_time_text(buf, ta, tb)
+                if t >= 0:
+                    prev_a, prev_day = ta, t - t % 86400
             if t < 0 or (kind != 0 and this_kind != kind):
                 status[ST_BAD_ROW] = row
                 return row
