@@ -66,7 +66,7 @@ def test_single_backtest_imports_neither_pandas_nor_numba(tmp_path: Path) -> Non
     result, modules = json.loads(out[0]), set(json.loads(out[1]))
     assert set(result["timings"]) == {"parse", "indicators", "loop", "metrics", "total"}
     assert result["trades"] == run_backtest(make_sample_bars(days=10)).metrics["trades"]
-    assert not modules & {"pandas", "numba", "llvmlite", "PySide6", "matplotlib"}
+    assert not modules & {"pandas", "numba", "llvmlite", "pydantic", "PySide6", "matplotlib"}
 
 
 def test_the_sweep_loop_releases_the_gil() -> None:

@@ -302,13 +302,19 @@ def test_core_decider_drives_a_first_layer_buy(tmp_path, clock):
     assert sig is not None and sig.direction == "BUY" and sig.layer == 1 and sig.shares % 100 == 0
 
 
-def test_polls_fast_only_while_a_signal_is_outstanding(make_engine, shared, clock, settings):
+def _engine_waiting_for_a_buy(make_engine, shared, clock):
+    """A started engine that has just emitted a BUY and waits for its result."""
     engine = make_engine()
     engine.start()
     _run(engine, shared, clock, 1, 1.0)
-    assert engine.poll_interval() > settings.fast_poll_interval_s  # no quote cadence known yet: slow
+    idle = engine.poll_interval()
     _run(engine, shared, clock, 2, 0.985)
-    sig = _signal(shared)
+    return engine, _signal(shared), idle
+
+
+def test_polls_fast_only_while_a_signal_is_outstanding(make_engine, shared, clock, settings):
+    engine, sig, idle = _engine_waiting_for_a_buy(make_engine, shared, clock)
+    assert idle > settings.fast_poll_interval_s  # no signal and no quote cadence known yet: slow
     assert engine.book.pending_signal == sig
     assert engine.poll_interval() == settings.fast_poll_interval_s  # the trader waits for this result
     write_result(shared, sig.signal_id, ResultStatus.FILLED, 1000, 1000, 0.984)
@@ -319,11 +325,7 @@ def test_polls_fast_only_while_a_signal_is_outstanding(make_engine, shared, cloc
 
 def test_a_result_file_rewritten_in_place_is_still_seen(make_engine, shared, clock):
     """The result is read by stat signature; a rewrite with a new signature is read, never missed."""
-    engine = make_engine()
-    engine.start()
-    _run(engine, shared, clock, 1, 1.0)
-    _run(engine, shared, clock, 2, 0.985)
-    sig = _signal(shared)
+    engine, sig, _ = _engine_waiting_for_a_buy(make_engine, shared, clock)
     write_result(shared, "BUY_159201.SZ_L1_00000000", ResultStatus.FILLED, 1000, 1000, 0.984)  # not ours
     engine.step()
     assert engine.book.pending_signal == sig
