@@ -13,6 +13,9 @@ if [ "${1:-}" = "--windows" ]; then
     exit 0
 fi
 
+# the bundle has no numba: the prebuilt loops must exist and be current (fails here otherwise)
+python -m miniqmt_gui.strategy.build_compiled --if-stale
+python -c "from miniqmt_gui.strategy import compiled; assert compiled.backend() == 'aot'"
 pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build packaging/miniqmt.spec
 if [ -d dist/miniqmt.app ]; then
     BIN=dist/miniqmt.app/Contents/MacOS/miniqmt
@@ -21,7 +24,12 @@ else
     BIN=dist/miniqmt/miniqmt
     BUNDLE=dist/miniqmt
 fi
-echo ">> bundle: $BUNDLE ($(du -sh "$BUNDLE" | cut -f1))"
+if [ "$(uname)" = "Linux" ] && command -v strip >/dev/null; then
+    # symbols are not needed at run time; the wheels' own *.libs folders stay as they are (a stripped
+    # auditwheel library, e.g. numpy's OpenBLAS, no longer loads)
+    find "$BUNDLE" -type f -name "*.so*" -not -path "*.libs/*" -exec strip --strip-unneeded {} + 2>/dev/null || true
+fi
+echo ">> bundle: $BUNDLE ($(du -sh "$BUNDLE" | cut -f1)); no numba or llvmlite inside: $(find "$BUNDLE" -iname '*llvmlite*' -o -iname 'numba' | wc -l) files"
 export QT_QPA_PLATFORM=offscreen
 start=$(date +%s.%N)
 "$BIN" --version
@@ -33,5 +41,15 @@ start=$(date +%s.%N)
 "$BIN" gui --screenshot "$WORK/first_window.png" --after 0 >/dev/null
 end=$(date +%s.%N)
 echo ">> start-up to first window rendered: $(echo "$end - $start" | bc) s"
+ROOT_DIR="$(pwd)"
+DATA="$(cd .. && pwd)/shared/data/etf_like_1m_2015-2016.csv.gz"
+if [ -f "$DATA" ]; then
+    start=$(date +%s.%N)
+    (cd "$WORK" && "$ROOT_DIR/$BIN" backtest --data "$DATA" --json >/dev/null)
+    end=$(date +%s.%N)
+    echo ">> first backtest of two years in a new working directory: $(echo "$end - $start" | bc) s (nothing compiles)"
+fi
+"$BIN" backtest --report "$WORK/report" >/dev/null
+echo ">> report from the bundle: $(ls "$WORK/report" | tr '\n' ' ')"
 echo ">> offline-test from inside the bundle"
 "$BIN" offline-test --work-dir "$WORK/offline"

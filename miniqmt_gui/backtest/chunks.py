@@ -133,7 +133,7 @@ def slice_prepared(pb: PreparedBars, start: int, stop: int) -> PreparedBars:
     """Bars ``[start, stop)`` of ``pb`` (views; indicator values are kept as computed on the whole file)."""
     cut = {f.name: getattr(pb, f.name)[start:stop] for f in dataclasses.fields(pb)
            if isinstance(getattr(pb, f.name), np.ndarray)}
-    return dataclasses.replace(pb, index=pb.index[start:stop], **cut)
+    return dataclasses.replace(pb, **cut)
 
 
 def split(members: Sequence[int], group: int, start: int, stop: int, size: int) -> list[Chunk]:

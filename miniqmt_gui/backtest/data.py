@@ -4,7 +4,9 @@ Accepted layouts:
 
 - ``datetime,open,high,low,close[,volume]`` (also ``dt``/``date``/``time``/``timestamp`` as the name);
 - the original plan's ``history_159201_1m.csv``: the first column is the time index, whatever its name;
-- xtquant exports: ``time`` in milliseconds since the epoch (converted to Asia/Shanghai);
+- xtquant exports: ``time`` in milliseconds since the epoch (converted to Asia/Shanghai), or only the
+  frame's ``YYYYMMDDHHMMSS`` index as the first column (what ``field_list`` without ``time`` gives);
+  numeric times are told apart by size and anything else numeric is refused, never guessed;
 - ``vol`` is accepted for ``volume``; other columns are ignored.
 
 Naive times are taken as Asia/Shanghai; the result has a timezone-aware ``DatetimeIndex`` and float
@@ -18,9 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-TZ = "Asia/Shanghai"
-PRICE_COLUMNS = ("open", "high", "low", "close")
-TIME_NAMES = ("datetime", "dt", "date", "time", "timestamp", "bar_time")
+from miniqmt_gui.backtest.bar_files import EPOCH_MS_RANGE, PRICE_COLUMNS, TIME_NAMES
+from miniqmt_gui.strategy.indicators import TZ
 
 
 class DataError(ValueError):
@@ -52,10 +53,32 @@ def _time_column(frame: pd.DataFrame) -> str:
     return first
 
 
+# numeric time layouts, told apart by magnitude (ms since 1973-03 .. 2286-11; 14-digit stamps)
+STAMP_RANGE = (10**13, 10**14)
+
+
+def _numeric_times(values: pd.Series) -> pd.DatetimeIndex:
+    raw = values.to_numpy(dtype=np.float64)
+    if np.isnan(raw).any() or (raw != np.floor(raw)).any():
+        raise DataError("numeric times must be whole numbers (epoch ms or YYYYMMDDHHMMSS)")
+    lo, hi = int(raw.min()), int(raw.max())
+    ints = raw.astype(np.int64)
+    if STAMP_RANGE[0] <= lo and hi < STAMP_RANGE[1]:
+        try:
+            idx = pd.DatetimeIndex(pd.to_datetime(ints.astype(str), format="%Y%m%d%H%M%S"))
+        except ValueError:
+            raise DataError(f"times look like YYYYMMDDHHMMSS but are not valid dates ({lo} … {hi})") from None
+        return idx.tz_localize(TZ)
+    if EPOCH_MS_RANGE[0] <= lo and hi < EPOCH_MS_RANGE[1]:
+        return pd.DatetimeIndex(pd.to_datetime(ints, unit="ms", utc=True)).tz_convert(TZ)
+    raise DataError(f"numeric times {lo} … {hi} are neither epoch milliseconds (xtquant 'time') nor "
+                    "YYYYMMDDHHMMSS stamps; write them as text like 2024-01-02 09:31:00")
+
+
 def to_shanghai_index(values: pd.Series) -> pd.DatetimeIndex:
-    """Parse times: numbers are epoch milliseconds (xtquant), text is parsed; naive = Asia/Shanghai."""
+    """Parse times: numbers are epoch ms or YYYYMMDDHHMMSS (by size), text is parsed; naive = Shanghai."""
     if pd.api.types.is_numeric_dtype(values):
-        return pd.DatetimeIndex(pd.to_datetime(values.astype("int64"), unit="ms", utc=True)).tz_convert(TZ)
+        return _numeric_times(values)
     try:
         idx = pd.DatetimeIndex(pd.to_datetime(values, format="mixed"))
     except (ValueError, TypeError) as exc:

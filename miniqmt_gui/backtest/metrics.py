@@ -9,9 +9,14 @@ Definitions (SPEC §5):
 - ``max_drawdown`` = worst fall of (base + flow + Alpha − Alpha at the first bar) from its running
   peak, as a fraction (≤ 0).
 - ``flow_annualized`` = Alpha / flow capital × 365 / calendar days of the run.
-- ``days_util`` = trading days on which at least one lot was held at a bar's end;
-  ``flow_annualized_util`` = Alpha / flow capital × 365 / (calendar days × days_util / trading days),
-  i.e. annualised over the share of time the flow fund was actually in use.
+- ``days_util`` = trading days on which at least one lot was held at a bar's end, and 1 when no lot
+  was ever held (the original plan's floor, which keeps the next figure defined).
+- ``flow_annualized_util`` = Alpha / flow capital × 365 / ``days_util``: the original plan's
+  definition (each trading day in use counts as one day of the year); the sweep ranks by it.
+- ``flow_annualized_in_use`` = Alpha / flow capital × 365 / (calendar days × held days / trading days):
+  annualised over the share of calendar time the flow fund was in use (0 when no lot was held).
+  It equals ``flow_annualized_util`` × ``days_util`` / (calendar days × ``days_util`` / trading days),
+  i.e. the original's figure × trading days / calendar days.
 - ``capital_utilisation`` = mean over bars of (cost of open lots / flow capital).
 - ``sharpe`` = mean / std (ddof 1) of daily Alpha-equity returns × √250.
 - ``win_rate`` = share of sold lots with a positive net P&L (after both fees).
@@ -29,8 +34,13 @@ from miniqmt_gui.strategy import slots as L
 SHARPE_DAYS = 250.0
 
 
+#: metrics a sweep or a walk-forward may rank points by (higher is better)
+SCORES = ("score", "alpha_cny", "total_cny", "flow_annualized", "flow_annualized_util", "sharpe", "win_rate",
+          "max_drawdown")
+
+
 def calendar_days(first: Any, last: Any) -> float:
-    """Calendar days between two timestamps (at least one day)."""
+    """Calendar days between two timestamps (at least one day), as :meth:`PreparedBars.calendar_days`."""
     return max((last - first).total_seconds() / 86400.0, 1.0)
 
 
@@ -44,10 +54,12 @@ def derive(summary: np.ndarray, first_close: float, last_close: float, n_bars: i
     mean = s[..., L.S_RET_SUM] / np.maximum(ret_n, 1)
     var = (s[..., L.S_RET_SQ] - ret_n * mean * mean) / np.maximum(ret_n - 1, 1)
     std = np.sqrt(np.maximum(var, 0.0))
+    held_days = s[..., L.S_DAYS_UTIL]
+    days_util = np.maximum(held_days, 1)  # the original's floor: 1 when no lot was ever held
+    util_frac = held_days / np.maximum(s[..., L.S_DAYS], 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         sharpe = np.where(std > 0, mean / std * np.sqrt(SHARPE_DAYS), 0.0)
-        util_frac = s[..., L.S_DAYS_UTIL] / np.maximum(s[..., L.S_DAYS], 1)
-        ann_util = np.where(util_frac > 0, alpha / flow_capital * 365.0 / (days * util_frac), 0.0)
+        in_use = np.where(util_frac > 0, alpha / flow_capital * 365.0 / (days * util_frac), 0.0)
         win_rate = np.where(s[..., L.S_SELLS] > 0, s[..., L.S_WINS] / s[..., L.S_SELLS], 0.0)
     flow_ann = alpha / flow_capital * 365.0 / days
     out: dict[str, Any] = {
@@ -65,8 +77,9 @@ def derive(summary: np.ndarray, first_close: float, last_close: float, n_bars: i
         "forced_stops": s[..., L.S_FORCED].astype(np.int64),
         "open_lots": s[..., L.S_OPEN_LOTS].astype(np.int64),
         "flow_annualized": flow_ann,
-        "flow_annualized_util": ann_util,
-        "days_util": s[..., L.S_DAYS_UTIL].astype(np.int64),
+        "flow_annualized_util": alpha / flow_capital * 365.0 / days_util,
+        "flow_annualized_in_use": in_use,
+        "days_util": days_util.astype(np.int64),
         "trading_days": s[..., L.S_DAYS].astype(np.int64),
         "capital_utilisation": s[..., L.S_UTIL_SUM] / max(n_bars, 1) / flow_capital,
         "fees_cny": s[..., L.S_FEES],

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from miniqmt_gui.strategy.params import ParamError, StrategyParams
+from miniqmt_gui.strategy.params import ParamError, field_types
 
 #: ``key=FROM..TO:COUNT``
 RANGE = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*([-+0-9.eE]+)\s*\.\.\s*([-+0-9.eE]+)\s*:\s*(\d+)\s*$")
@@ -32,8 +32,7 @@ class ParamRange:
 
 def sweepable() -> dict[str, Any]:
     """Numeric strategy parameters (name → ``int`` or ``float``), in the parameters' own order."""
-    return {name: f.annotation for name, f in StrategyParams.model_fields.items()
-            if f.annotation in (int, float)}
+    return {name: kind for name, kind in field_types().items() if kind in (int, float)}
 
 
 def values_of(r: ParamRange) -> list[str]:

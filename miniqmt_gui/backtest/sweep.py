@@ -3,21 +3,26 @@
 ``run_sweep(bars, base, {"atr_factor": ["0.3", "0.38"], "step_floor": ["0.001", "0.0012"]})`` returns a
 DataFrame with one row per combination (the swept values first, then the metrics), sorted by
 ``score`` = ``flow_annualized_util`` % + 0.3 × ``max_drawdown`` % (higher is better). Indicators are
-computed once per distinct set of indicator windows; the rules run in a numba ``prange`` loop.
+computed once per distinct set of indicator windows; the compiled loop releases the GIL, so slices of
+the points run on one thread per core (small slices handed out as threads free up: points differ in
+cost).
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from miniqmt_gui.backtest.metrics import calendar_days, derive
+from miniqmt_gui.backtest.metrics import derive
 from miniqmt_gui.backtest.run import fill_code, warm_up
+from miniqmt_gui.strategy import compiled
 from miniqmt_gui.strategy.indicators import PreparedBars, prepare
 from miniqmt_gui.strategy.params import MAX_LAYERS, ParamError, StrategyParams
 
@@ -53,19 +58,21 @@ def _matrices(points: Sequence[StrategyParams]) -> tuple[np.ndarray, np.ndarray,
     return prms, caps, n_layers
 
 
-def run_points(pb: PreparedBars, points: Sequence[StrategyParams], fill: str = "close") -> np.ndarray:
-    """Summary rows for parameter sets sharing the same prepared bars (parallel over points)."""
-    import numba
-
-    from miniqmt_gui.strategy.kernel import run_grid
-
+def run_points(pb: PreparedBars, points: Sequence[StrategyParams], fill: str = "close",
+               threads: int | None = None) -> np.ndarray:
+    """Summary rows for parameter sets sharing the same prepared bars (one thread per core)."""
+    run = compiled.kernels().run_points
     prms, caps, n_layers = _matrices(points)
-    previous = numba.set_parallel_chunksize(1)  # dynamic scheduling: points differ in cost
-    try:
-        return np.asarray(run_grid(pb.open, pb.close, pb.atr, pb.atr_avg, pb.slope, pb.rsi, pb.seconds,
-                                   pb.day, prms, caps, n_layers, fill_code(fill)))
-    finally:
-        numba.set_parallel_chunksize(previous)
+    mode = fill_code(fill)
+    arrays = (pb.open, pb.close, pb.atr, pb.atr_avg, pb.slope, pb.rsi, pb.seconds, pb.day)
+    workers = max(1, min(threads or os.cpu_count() or 1, len(points)))
+    if workers == 1:
+        return np.asarray(run(*arrays, prms, caps, n_layers, mode))
+    size = max(1, min(16, len(points) // (4 * workers)))
+    slices = [slice(k, k + size) for k in range(0, len(points), size)]
+    with ThreadPoolExecutor(workers) as pool:
+        parts = pool.map(lambda sl: run(*arrays, prms[sl], caps[sl], n_layers[sl], mode), slices)
+        return np.concatenate(list(parts))
 
 
 def run_sweep(bars: pd.DataFrame, base: StrategyParams, grid: Mapping[str, Sequence[object]],
@@ -80,7 +87,7 @@ def run_sweep(bars: pd.DataFrame, base: StrategyParams, grid: Mapping[str, Seque
     done, elapsed = 0, 0.0
     for members in groups.values():
         pb = prepare(bars, points[members[0]])
-        days = calendar_days(pb.index[0], pb.index[-1])
+        days = pb.calendar_days()
         for start in range(0, len(members), chunk):
             part = members[start:start + chunk]
             t0 = time.perf_counter()
@@ -103,19 +110,9 @@ def run_sweep(bars: pd.DataFrame, base: StrategyParams, grid: Mapping[str, Seque
     return table
 
 
-_grid_compiled: list[float] = []
-
-
 def warm_up_grid() -> float:
-    """Compile (or load) the parallel sweep loop once; returns the seconds it took."""
-    if not _grid_compiled:
-        from miniqmt_gui.strategy.kernel import run_grid
-
-        warm_up()
-        start = time.perf_counter()
-        z, zi = np.zeros(3), np.zeros(3, dtype=np.int64)
-        prms, caps, n_layers = _matrices([StrategyParams()])
-        for mode in (0, 1):
-            run_grid(z + 1, z + 1, z, z, z, z, zi, zi, prms, caps, n_layers, mode)
-        _grid_compiled.append(time.perf_counter() - start)
-    return _grid_compiled[0]
+    """Load (or, without the prebuilt module, compile) the sweep loop once; returns the seconds it took."""
+    start = time.perf_counter()
+    warm_up()
+    compiled.kernels()
+    return time.perf_counter() - start

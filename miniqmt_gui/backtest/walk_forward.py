@@ -46,7 +46,7 @@ from miniqmt_gui.backtest.chunks import (
     split,
     window_metrics,
 )
-from miniqmt_gui.backtest.metrics import calendar_days, derive, to_scalars
+from miniqmt_gui.backtest.metrics import SCORES, calendar_days, derive, to_scalars
 from miniqmt_gui.backtest.run import fill_code, simulate
 from miniqmt_gui.backtest.sweep import expand
 from miniqmt_gui.backtest.windows import Window, WindowSpec, bar_range, plan_windows
@@ -55,8 +55,6 @@ from miniqmt_gui.strategy.indicators import PreparedBars, prepare
 from miniqmt_gui.strategy.params import StrategyParams
 
 #: metrics a walk-forward may rank by (higher is better for each)
-SCORES = ("score", "alpha_cny", "total_cny", "flow_annualized", "flow_annualized_util", "sharpe", "win_rate",
-          "max_drawdown")
 #: rows of the in-sample / out-of-sample comparison
 SUMMARY_ROWS = ("score", "flow_annualized", "flow_annualized_util", "max_drawdown", "sharpe", "win_rate",
                 "alpha_per_month_cny", "trades_per_month")

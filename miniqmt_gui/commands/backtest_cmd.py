@@ -1,7 +1,11 @@
 """``miniqmt backtest``: backtest the grid on 1-minute bars, write reports, run parameter sweeps.
 
 Without ``--data`` it runs on the embedded SYNTHETIC sample (and says so). Errors in the input or the
-parameters print one line and exit with code 2.
+parameters print one line and exit with code 2. ``--json`` includes ``timings``: seconds for the stages
+``parse``, ``indicators``, ``loop``, ``metrics`` and their ``total``.
+
+A single backtest of a file imports neither pandas nor numba (the compiled loops come prebuilt, see
+:mod:`miniqmt_gui.strategy.compiled`); reports, sweeps and the synthetic sample load pandas.
 """
 
 from __future__ import annotations
@@ -11,17 +15,18 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from miniqmt_gui.commands import research
 
 RESULT_KEYS = (
     "trades", "buys", "sells", "alpha_cny", "beta_cny", "total_cny", "max_drawdown", "exhaust_count",
-    "exhaust_cycles", "losing_cycles", "flow_annualized", "flow_annualized_util", "days_util",
-    "capital_utilisation", "fees_cny", "sharpe", "win_rate", "cycles", "forced_stops", "open_lots",
-    "t1_blocked_sells", "cash_limited_buys", "score", "bars", "elapsed_s",
+    "exhaust_cycles", "losing_cycles", "flow_annualized", "flow_annualized_util", "flow_annualized_in_use",
+    "days_util", "capital_utilisation", "fees_cny", "sharpe", "win_rate", "cycles", "forced_stops",
+    "open_lots", "t1_blocked_sells", "cash_limited_buys", "score", "bars", "elapsed_s",
 )
 
 
@@ -85,7 +90,7 @@ def _bars(args: argparse.Namespace, quiet: bool) -> tuple[pd.DataFrame, str]:
     return make_sample_bars(), "synthetic"
 
 
-def _print_metrics(m: dict[str, Any], meta: dict[str, Any]) -> None:
+def _print_metrics(m: dict[str, Any], meta: dict[str, Any], timings: dict[str, float]) -> None:
     print(f"data: {meta['data']}   preset: {meta['preset']}   fill: {meta['fill']}")
     print(f"bars {m['bars']:,}   trades {m['trades']} (buys {m['buys']}, sells {m['sells']})")
     print(f"Alpha {m['alpha_cny']:,.2f} CNY   Beta {m['beta_cny']:,.2f} CNY   "
@@ -93,17 +98,22 @@ def _print_metrics(m: dict[str, Any], meta: dict[str, Any]) -> None:
     print(f"Alpha max drawdown {m['max_drawdown'] * 100:.2f} %   fees {m['fees_cny']:,.2f} CNY   "
           f"win rate {m['win_rate'] * 100:.1f} %   Sharpe {m['sharpe']:.2f}")
     print(f"Alpha annualised {m['flow_annualized'] * 100:.2f} % (calendar), "
-          f"{m['flow_annualized_util'] * 100:.2f} % (over {m['days_util']} days holding lots)")
+          f"{m['flow_annualized_util'] * 100:.2f} % (per day holding lots, {m['days_util']} days), "
+          f"{m['flow_annualized_in_use'] * 100:.2f} % (over the time in use)")
     print(f"exhaust (8→9 layers) {m['exhaust_count']}   9-layer cycles {m['exhaust_cycles']} "
-          f"(losing {m['losing_cycles']})   simulation {m['elapsed_s'] * 1000:.1f} ms")
+          f"(losing {m['losing_cycles']})")
+    print("time: " + ", ".join(f"{name} {sec * 1000:.1f} ms" for name, sec in timings.items()))
 
 
-def _run_single(args: argparse.Namespace, bars: pd.DataFrame, params: Any, meta: dict[str, Any]) -> int:
-    from miniqmt_gui.backtest.run import run_backtest
+def _run_single(args: argparse.Namespace, params: Any, meta: dict[str, Any]) -> int:
+    from miniqmt_gui.backtest.run import run_backtest, run_file
 
-    result = run_backtest(bars, params, args.fill)
+    if args.data:
+        result = run_file(args.data, params, args.fill)
+    else:
+        result = run_backtest(_bars(args, args.json)[0], params, args.fill)
     m = result.metrics
-    out = {k: m[k] for k in RESULT_KEYS if k in m} | meta
+    out = {k: m[k] for k in RESULT_KEYS if k in m} | meta | {"timings": result.timings}
     if args.report:
         from miniqmt_gui.backtest.report import write_report
 
@@ -112,16 +122,19 @@ def _run_single(args: argparse.Namespace, bars: pd.DataFrame, params: Any, meta:
     if args.json:
         print(json.dumps(out, ensure_ascii=False))
     else:
-        _print_metrics(m, meta)
+        _print_metrics(m, meta, result.timings)
         if args.report:
             print(f"report: {out['report']}")
     return 0
 
 
-def _run_sweep(args: argparse.Namespace, bars: pd.DataFrame, params: Any, meta: dict[str, Any]) -> int:
+def _run_sweep(args: argparse.Namespace, params: Any, meta: dict[str, Any]) -> int:
+    import pandas as pd
+
     from miniqmt_gui.backtest.sweep import parse_sweep
 
     grid = parse_sweep(args.sweep)
+    bars = _bars(args, args.json)[0]
     start = time.perf_counter()
     table = research.sweep(args, bars, params, grid, _progress(not args.json and sys.stderr.isatty()))
     csv_path = args.sweep_csv or (str(Path(args.report) / "sweep.csv") if args.report else None)
@@ -147,9 +160,6 @@ def _run_sweep(args: argparse.Namespace, bars: pd.DataFrame, params: Any, meta: 
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit code (2 for bad input or parameters)."""
-    from miniqmt_gui.backtest.data import DataError
-    from miniqmt_gui.strategy.params import ParamError
-
     try:
         params, preset = _params(args)
         if args.sweep:
@@ -157,17 +167,14 @@ def run(args: argparse.Namespace) -> int:
 
             parse_sweep(args.sweep)  # fail on a bad spec before loading data
         research.check_options(args)
-        bars, source = _bars(args, args.json)
-        meta = {"fill": args.fill, "preset": preset, "data": source}
-        progress = _progress(not args.json and sys.stderr.isatty())
+        meta = {"fill": args.fill, "preset": preset, "data": str(args.data) if args.data else "synthetic"}
         if args.walk_forward:
-            return research.run_walk_forward(args, bars, params, meta, progress)
+            bars = _bars(args, args.json)[0]
+            return research.run_walk_forward(args, bars, params, meta,
+                                             _progress(not args.json and sys.stderr.isatty()))
         if args.sweep:
-            return _run_sweep(args, bars, params, meta)
-        return _run_single(args, bars, params, meta)
-    except (DataError, ParamError, _UsageError) as exc:
-        print(f"miniqmt backtest: error: {exc}", file=sys.stderr)
-        return 2
-    except ValueError as exc:
+            return _run_sweep(args, params, meta)
+        return _run_single(args, params, meta)
+    except (ValueError, _UsageError) as exc:  # DataError and ParamError are ValueErrors
         print(f"miniqmt backtest: error: {exc}", file=sys.stderr)
         return 2

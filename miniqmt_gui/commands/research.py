@@ -13,9 +13,10 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # a plain backtest must not pay for pandas at import
+    import pandas as pd
 
 Progress = Callable[[int, int], None]
 
@@ -26,7 +27,7 @@ class ResearchError(ValueError):
 
 def add_research_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the walk-forward, score and cluster options."""
-    from miniqmt_gui.backtest.walk_forward import SCORES
+    from miniqmt_gui.backtest.metrics import SCORES
 
     parser.add_argument("--walk-forward", metavar="TRAIN:TEST",
                         help="walk-forward over the --sweep grid: 6:1 = 6 months train, 1 month test "
@@ -130,6 +131,8 @@ def run_walk_forward(args: argparse.Namespace, bars: pd.DataFrame, params: Any, 
         out = walk_forward_json(result, meta) | ({"report": str(report)} if report else {})
         print(json.dumps(out, ensure_ascii=False, default=str))
         return 0
+    import pandas as pd
+
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         print(result.table().to_string(float_format=lambda x: f"{x:,.4f}"))
         print()

@@ -15,8 +15,12 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from miniqmt_gui.live.events import EngineEvent, ResultEvent, SignalEvent, StatusEvent
+
+if TYPE_CHECKING:
+    from miniqmt_gui.strategy.params import StrategyParams
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     rehearsal.add_argument("--base-shares", type=int,
                            help="the base position in shares (broker = base + lots)")
     rehearsal.add_argument("--silent-s", type=float, help="silent period after a rejection (default 300 s)")
-    rehearsal.add_argument("--poll-s", type=float, help="poll interval (default 0.15 s)")
+    rehearsal.add_argument("--poll-s", type=float, help="poll interval, no signal pending (default 0.05 s)")
     rehearsal.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                            help="override a strategy parameter (repeatable)")
     rehearsal.add_argument("--drain-file", type=Path,
@@ -64,11 +68,23 @@ def _stop_on_signals(stop: threading.Event) -> None:
 
 
 def _watch_drain(drain: Path, stop: threading.Event, on_drain: Callable[[], None]) -> None:
-    while not stop.wait(0.1):
+    while not stop.wait(0.5):  # a rehearsal's end, not a trade: no need to look often
         if drain.exists():
             on_drain()
             print("[drain] no new signals from now on", flush=True)
             return
+
+
+def _warm_up(params: StrategyParams | None) -> None:
+    """Load the compiled rules before the first quote, as the app's worker does: not at the first decision."""
+    from miniqmt_gui.strategy.params import StrategyParams
+    from miniqmt_gui.ui.live_model import warm_up  # Qt-free
+    from windows_bridge.contract.market_hours import now_shanghai
+
+    try:
+        warm_up(params or StrategyParams(), now_shanghai())
+    except Exception:  # the engine reports real problems itself on its first step
+        logging.getLogger(__name__).exception("warm-up failed")
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, object]:
@@ -103,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
     settings.work_dir.mkdir(parents=True, exist_ok=True)
     engine = build_engine(settings, params)
     engine.add_listener(_printer)
+    _warm_up(params)
     if args.sell_only:
         engine.sell_only()
     else:

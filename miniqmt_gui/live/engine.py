@@ -12,7 +12,9 @@ One :meth:`LiveEngine.step` is one poll cycle, without sleeping:
 
 Emitting follows *state before signal*: the new book with the pending signal is saved atomically,
 then the signal file is written. At most one signal is outstanding. :meth:`run_forever` loops
-``step()`` every ``poll_interval_s`` until a ``threading.Event`` is set.
+``step()`` every :meth:`LiveEngine.poll_interval` — ``fast_poll_interval_s`` while a signal is outstanding
+and around each expected quote, up to ``poll_interval_s`` in between (``contract/pacing.py``) — until a
+``threading.Event`` is set. Quote and result files are read only when their stat signature changed.
 
 Commands may be called from any thread; they are queued and applied at the start of the next
 step (``halt()`` also writes ``STOP`` at once). Listeners receive immutable events on the engine's
@@ -77,6 +79,7 @@ from windows_bridge.contract.messages import (
     make_signal_id,
 )
 from windows_bridge.contract.owner_lock import Ownership
+from windows_bridge.contract.pacing import QuotePacer
 from windows_bridge.contract.prices import LOT, round_to_tick
 
 log = logging.getLogger(__name__)
@@ -131,6 +134,10 @@ class LiveEngine:
         # a rehearsal replays a market whose clock runs ahead of the wall clock: no "future" check there
         self._reader = QuoteReader(settings.shared_dir, clock=clock if settings.session_only else None,
                                    skew_s=settings.quote_skew_s, quarantine=self._quarantine)
+        # fast just before each expected quote; once it came the engine acts on it at once (follow 0)
+        self._pacer = QuotePacer(self._reader.path, fast_s=min(settings.fast_poll_interval_s,
+                                                                settings.poll_interval_s),
+                                 slow_s=settings.poll_interval_s, follow_s=0.0)
         self._staleness = StalenessTracker(settings.stale_after_s, monotonic=monotonic, wall_clock=clock)
         self._sync = BrokerSync(settings.sync_zero_snapshots, settings.base_shares)
         lock_dir = settings.work_dir if settings.paper else settings.shared_dir
@@ -287,11 +294,17 @@ class LiveEngine:
         self._route.close()
         self._owner.release()
 
+    def poll_interval(self) -> float:
+        """Seconds until the next step: fast while a signal is outstanding and around each quote."""
+        if self._book.pending_signal is not None:
+            return self.settings.fast_poll_interval_s
+        return self._pacer.next_wait()
+
     def run_forever(self, stop_event: threading.Event) -> None:
-        """Call :meth:`run_step` every ``poll_interval_s`` until ``stop_event`` is set."""
+        """Call :meth:`run_step` every :meth:`poll_interval` until ``stop_event`` is set."""
         while not stop_event.is_set():
             self.run_step()
-            stop_event.wait(self.settings.poll_interval_s)
+            stop_event.wait(self.poll_interval())
 
     # ------------------------------------------------------------------ internals: plumbing
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from miniqmt_gui.live.quarantine import Quarantine
 from windows_bridge.contract.atomic_io import read_bytes
+from windows_bridge.contract.file_watch import FileWatch
 from windows_bridge.contract.files import QUOTE_FILE
 from windows_bridge.contract.messages import ProtocolError, SharedQuote, decode
 
@@ -39,7 +40,8 @@ class QuoteReader:
         self._clock = clock
         self._skew = timedelta(seconds=skew_s)
         self._quarantine = quarantine
-        self._stamp: tuple[int, int, int] | None = None
+        # re-read an unchanged-looking quote after 5 s (coarse-time shares); quotes come every 3 s
+        self._watch = FileWatch(self.path, refresh_s=5.0)
         self.quote: SharedQuote | None = None
         #: why the file as it is now cannot be read at all ("" = it can)
         self.error = ""
@@ -48,13 +50,9 @@ class QuoteReader:
 
     def poll(self) -> SharedQuote | None:
         """The latest trusted quote (possibly the same object as last time), or ``None``."""
-        try:
-            st = self.path.stat()
-        except OSError:
-            self._stamp, self.quote, self.error, self.refused = None, None, "", ""
-            return None
-        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
-        if stamp == self._stamp:
+        if not self._watch.changed():
+            if not self._watch.exists():
+                self.quote, self.error, self.refused = None, "", ""
             return self.quote
         raw = _read(self.path)
         try:
@@ -62,12 +60,14 @@ class QuoteReader:
                 raise ProtocolError("file vanished while reading")
             candidate = decode(raw, SharedQuote)
         except (ProtocolError, OSError) as exc:
-            # half-written or invalid: keep the last good quote, retry on the next change
+            # half-written or invalid: keep the last good quote, read again when the file changes
+            self._watch.accept()
             self.error = str(exc)
             if raw is not None and self._quarantine is not None:
                 self._quarantine.keep(QUOTE_FILE, raw, self.error)
             return self.quote
-        self._stamp, self.error = stamp, ""
+        self._watch.accept()
+        self.error = ""
         self.refused = self._distrust(candidate)
         if not self.refused:
             self.quote = candidate

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from windows_bridge.contract.atomic_io import read_message, write_message
+from windows_bridge.contract.file_watch import FileWatch
 from windows_bridge.contract.files import DONE_DIR, EXECUTED_FILE, RESULT_FILE, SIGNAL_FILE, done_marker_name
 from windows_bridge.contract.messages import ExecutedSignals, OrderResult, OrderSignal, SharedQuote
 from windows_bridge.contract.signing import sign
@@ -55,6 +56,8 @@ class SharedFolderRoute:
         self.shared_dir = shared_dir
         self.hmac_key = hmac_key
         self._bad_result = ""
+        self._result_watch = FileWatch(shared_dir / RESULT_FILE)
+        self._result: OrderResult | None = None
 
     def send(self, signal: OrderSignal) -> None:
         """Write ``order_signal.json`` atomically (signed when a key is configured)."""
@@ -67,12 +70,18 @@ class SharedFolderRoute:
         """Read ``order_result.json`` (the engine asks only while a signal is pending).
 
         A file that fails validation is ignored (never applied) and logged once, with the reason.
+        The file is read only when its stat signature changed (the engine polls fast while waiting).
         """
+        if not self._result_watch.changed():
+            return self._result if self._result_watch.exists() else None
         read = read_message(self.shared_dir / RESULT_FILE, OrderResult)
         bad = "" if read.value is not None or read.missing else read.error
         if bad and bad != self._bad_result:
             log.warning("ignoring invalid %s: %s", RESULT_FILE, bad)
         self._bad_result = bad
+        self._result = read.value
+        if read.value is not None:
+            self._result_watch.accept()
         return read.value
 
     def signal_waiting(self, signal_id: str) -> bool:

@@ -46,7 +46,10 @@ class EngineSettings(BaseModel):
     base_shares: Annotated[int, Field(ge=0)] | None = None
     #: evaluate only inside the continuous session (09:30–11:30, 13:00–14:57); off for rehearsals
     session_only: bool = True
-    poll_interval_s: Annotated[float, Field(gt=0, le=5)] = 0.15
+    #: the slowest poll; around each expected quote and while a signal is outstanding the engine polls
+    #: every ``fast_poll_interval_s`` (windows_bridge/contract/pacing.py; figures: benchmarks/latency.py)
+    poll_interval_s: Annotated[float, Field(gt=0, le=5)] = 0.25
+    fast_poll_interval_s: Annotated[float, Field(gt=0, le=5)] = 0.01
     #: HMAC key for signals (from the config folder); ``None`` = unsigned
     hmac_key: bytes | None = None
     lang: Literal["zh", "en"] = "zh"

@@ -143,6 +143,16 @@ def check_kill_switch(shared: Path) -> CheckItem:
     return CheckItem("kill switch", "ok", "no STOP file")
 
 
+def check_compiled_loops() -> CheckItem:
+    """The backtest loops come prebuilt (else the first backtest waits for numba to compile them)."""
+    from miniqmt_gui.strategy import compiled
+
+    if compiled.backend() == "aot":
+        return CheckItem("compiled loops", "ok", "prebuilt (no compile at first run)")
+    return CheckItem("compiled loops", "warn", "not prebuilt: the first backtest compiles for seconds",
+                 "python -m miniqmt_gui.strategy.build_compiled")
+
+
 def run_checks(env: dict[str, str] | None = None, clock: Callable[[], float] = time.time) -> Checklist:
     """Every check in order; later checks are skipped when the config cannot be loaded."""
     cfg_check, settings = check_settings(env)
@@ -168,6 +178,7 @@ def run_checks(env: dict[str, str] | None = None, clock: Callable[[], float] = t
         checks.add(check_clock_skew(shared / QUOTE_FILE, now_epoch))
         checks.add(check_kill_switch(shared))
     checks.add(check_key_permissions(settings.hmac_key_file))
+    checks.add(check_compiled_loops())
     return checks
 
 

@@ -1,58 +1,50 @@
-"""Indicators on 1-minute bars, computed with pandas so they match pandas bit for bit.
+"""Indicators on 1-minute bars (SPEC §5), bit for bit what pandas computes, and bars prepared for the loop.
 
-SPEC §5: true range (undefined on the first bar), ATR = rolling mean of TR, MA of close,
-``slope`` = EMA(span, adjust=False, seeded at its first defined value) of ``MA.diff(lag)/MA.shift(lag)``,
-ATR average = rolling mean of ATR shifted by one bar, RSI from rolling simple means of gains and
-losses (100 where it is undefined but both means are defined). A window that contains an undefined
-value is undefined (pandas' default), which fixes the warm-up. Decisions sit on float ties, so do not
-replace these with cumsum-based means.
+True range (undefined on the first bar), ATR = rolling mean of TR, MA of close, ``slope`` =
+EMA(span, adjust=False, seeded at its first defined value) of ``MA.diff(lag)/MA.shift(lag)``, ATR
+average = rolling mean of ATR shifted by one bar, RSI from rolling simple means of gains and losses
+(100 where it is undefined but both means are defined). A window that contains an undefined value is
+undefined (pandas' default), which fixes the warm-up.
+
+The arithmetic runs in the compiled loops of :mod:`miniqmt_gui.strategy.rolling`, which follow pandas'
+algorithms step for step (tests compare every bit with pandas); the backtest path needs no pandas at
+all (:func:`prepare_arrays`), the live path gets a DataFrame (:func:`compute_indicators`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
+from miniqmt_gui.strategy import compiled
+from miniqmt_gui.strategy import slots as R
 from miniqmt_gui.strategy.params import StrategyParams
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+TZ = "Asia/Shanghai"
 INDICATOR_COLUMNS = ("atr", "atr_avg", "ma", "slope", "rsi")
 
 
-def true_range(bars: pd.DataFrame) -> pd.Series:
-    """True range from high, low and the previous close; NaN on the first bar."""
-    prev_close = bars["close"].shift(1)
-    high_low = (bars["high"] - bars["low"]).to_numpy()
-    high_pc = (bars["high"] - prev_close).abs().to_numpy()
-    low_pc = (bars["low"] - prev_close).abs().to_numpy()
-    return pd.Series(np.maximum(np.maximum(high_low, high_pc), low_pc), index=bars.index)
-
-
-def rsi(close: pd.Series, period: int) -> pd.Series:
-    """RSI from rolling simple means of gains and losses; 100 where 0/0 (both means defined)."""
-    delta = close.diff()
-    gains = delta.clip(lower=0).rolling(period).mean()
-    losses = (-delta).clip(lower=0).rolling(period).mean()
-    value = 100 - 100 / (1 + gains / losses)
-    undefined = value.isna() & gains.notna() & losses.notna()
-    return value.mask(undefined, 100.0)
+def _matrix(high: np.ndarray, low: np.ndarray, close: np.ndarray, p: StrategyParams) -> np.ndarray:
+    return compiled.kernels().indicator_matrix(
+        _f64(high), _f64(low), _f64(close), p.atr_period, p.ma_period, p.slope_lag, p.slope_span,
+        p.atr_avg_period, p.rsi_period)
 
 
 def compute_indicators(bars: pd.DataFrame, params: StrategyParams | None = None) -> pd.DataFrame:
     """Return a frame with columns ``atr, atr_avg, ma, slope, rsi`` aligned with ``bars``."""
+    import pandas as pd
+
     p = params or StrategyParams()
-    close = bars["close"].astype(np.float64)
-    atr = true_range(bars).rolling(p.atr_period).mean()
-    ma = close.rolling(p.ma_period).mean()
-    raw_slope = ma.diff(p.slope_lag) / ma.shift(p.slope_lag)
-    slope = raw_slope.ewm(span=p.slope_span, adjust=False).mean()
-    atr_avg = atr.rolling(p.atr_avg_period).mean().shift(1)
-    return pd.DataFrame(
-        {"atr": atr, "atr_avg": atr_avg, "ma": ma, "slope": slope, "rsi": rsi(close, p.rsi_period)},
-        index=bars.index,
-    )
+    m = _matrix(bars["high"].to_numpy(), bars["low"].to_numpy(), bars["close"].to_numpy(), p)
+    rows = {"atr": R.I_ATR, "atr_avg": R.I_ATR_AVG, "ma": R.I_MA, "slope": R.I_SLOPE, "rsi": R.I_RSI}
+    return pd.DataFrame({name: m[row] for name, row in rows.items()}, index=bars.index)
 
 
 @dataclass(frozen=True)
@@ -95,6 +87,8 @@ def indicators_from_bars(bars: pd.DataFrame, params: StrategyParams | None = Non
     """
     if len(bars) == 0:
         return IndicatorSnapshot.empty()
+    import pandas as pd
+
     last = compute_indicators(bars, params).iloc[-1]
     stamp = bars.index[-1]
     return IndicatorSnapshot(
@@ -105,10 +99,43 @@ def indicators_from_bars(bars: pd.DataFrame, params: StrategyParams | None = Non
 
 
 @dataclass(frozen=True)
+class BarArrays:
+    """Validated 1-minute bars as arrays (oldest first), the input of :func:`prepare_arrays`.
+
+    ``utc_ns``: bar (end) times as nanoseconds since 1970 UTC; ``local_s``: the same instants as
+    Asia/Shanghai wall-clock seconds since 1970 (for the time of day and the trading day).
+    """
+
+    utc_ns: np.ndarray
+    local_s: np.ndarray
+    open: np.ndarray
+    high: np.ndarray
+    low: np.ndarray
+    close: np.ndarray
+    volume: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.close.size)
+
+    @classmethod
+    def from_frame(cls, bars: pd.DataFrame) -> BarArrays:
+        """From a frame with a timezone-aware (or Shanghai-naive) index and OHLC(V) columns."""
+        import pandas as pd
+
+        idx = pd.DatetimeIndex(bars.index)
+        idx = idx.tz_localize(TZ) if idx.tz is None else idx.tz_convert(TZ)
+        local = idx.tz_localize(None).as_unit("ns").asi8 // 1_000_000_000
+        volume = bars["volume"] if "volume" in bars.columns else pd.Series(0.0, index=bars.index)
+        return cls(utc_ns=idx.as_unit("ns").asi8.copy(), local_s=np.asarray(local, dtype=np.int64),
+                   open=_f64(bars["open"]), high=_f64(bars["high"]), low=_f64(bars["low"]),
+                   close=_f64(bars["close"]), volume=_f64(volume))
+
+
+@dataclass(frozen=True)
 class PreparedBars:
     """Bars after the warm-up, as contiguous arrays for the compiled loop."""
 
-    index: pd.DatetimeIndex
+    utc_ns: np.ndarray  # bar (end) times, ns since 1970 UTC
     open: np.ndarray
     high: np.ndarray
     low: np.ndarray
@@ -124,23 +151,38 @@ class PreparedBars:
     def __len__(self) -> int:
         return int(self.close.size)
 
+    @cached_property
+    def index(self) -> pd.DatetimeIndex:
+        """The bar times as an Asia/Shanghai ``DatetimeIndex`` (imports pandas on first use)."""
+        import pandas as pd
 
-def _f64(series: pd.Series) -> np.ndarray:
-    # a writable contiguous copy: pandas may hand out read-only views, a different numba type
-    return np.array(series.to_numpy(dtype=np.float64), dtype=np.float64, copy=True)
+        return pd.DatetimeIndex(pd.to_datetime(self.utc_ns, unit="ns", utc=True)).tz_convert(TZ)
+
+    def calendar_days(self) -> float:
+        """Calendar days from the first to the last bar (at least one)."""
+        seconds = (int(self.utc_ns[-1]) - int(self.utc_ns[0])) / 1e9 if len(self) else 0.0
+        return max(seconds / 86400.0, 1.0)  # as Timedelta.total_seconds() / 86400
+
+
+def _f64(values: object) -> np.ndarray:
+    # a writable contiguous float64 copy: pandas may hand out read-only views, a different numba type
+    return np.array(np.asarray(values, dtype=np.float64), dtype=np.float64, copy=True)
+
+
+def prepare_arrays(bars: BarArrays, params: StrategyParams | None = None) -> PreparedBars:
+    """Compute indicators, drop rows where any is undefined and return arrays for the loop."""
+    p = params or StrategyParams()
+    m = _matrix(bars.high, bars.low, bars.close, p)
+    keep = ~np.isnan(m).any(axis=0)
+    local = bars.local_s[keep]
+    return PreparedBars(
+        utc_ns=bars.utc_ns[keep], open=_f64(bars.open[keep]), high=_f64(bars.high[keep]),
+        low=_f64(bars.low[keep]), close=_f64(bars.close[keep]), atr=m[R.I_ATR, keep],
+        atr_avg=m[R.I_ATR_AVG, keep], slope=m[R.I_SLOPE, keep], rsi=m[R.I_RSI, keep],
+        seconds=local % 86_400, day=local // 86_400, warmup_rows=int((~keep).sum()),
+    )
 
 
 def prepare(bars: pd.DataFrame, params: StrategyParams | None = None) -> PreparedBars:
-    """Compute indicators, drop rows where any is undefined and return arrays for the loop."""
-    ind = compute_indicators(bars, params)
-    keep = ind.notna().all(axis=1).to_numpy()
-    b, ind = bars.loc[keep], ind.loc[keep]
-    idx = pd.DatetimeIndex(b.index)
-    seconds = np.array(idx.hour * 3600 + idx.minute * 60 + idx.second, dtype=np.int64, copy=True)
-    day = np.array(idx.year * 10000 + idx.month * 100 + idx.day, dtype=np.int64, copy=True)
-    return PreparedBars(
-        index=idx, open=_f64(b["open"]), high=_f64(b["high"]), low=_f64(b["low"]),
-        close=_f64(b["close"]), atr=_f64(ind["atr"]), atr_avg=_f64(ind["atr_avg"]),
-        slope=_f64(ind["slope"]), rsi=_f64(ind["rsi"]), seconds=seconds, day=day,
-        warmup_rows=int((~keep).sum()),
-    )
+    """:func:`prepare_arrays` for a bar frame (timezone-aware index, OHLC columns)."""
+    return prepare_arrays(BarArrays.from_frame(bars), params)

@@ -16,9 +16,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
 
 from miniqmt_gui.strategy import slots as L
+from miniqmt_gui.strategy.jit import njit
 from miniqmt_gui.strategy.rules import (
     buy_shares,
     fee,
@@ -191,7 +191,7 @@ def _day_end(eq: float, eq_prev: float, used: bool, s: np.ndarray) -> None:
     s[L.S_RET_SQ] += r * r
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def run_bars(open_: np.ndarray, close: np.ndarray, atr: np.ndarray, atr_avg: np.ndarray,
              slope: np.ndarray, rsi: np.ndarray, seconds: np.ndarray, day: np.ndarray,
              prm: np.ndarray, caps: np.ndarray, fill_mode: int, record: bool,
@@ -287,17 +287,20 @@ def run_bars(open_: np.ndarray, close: np.ndarray, atr: np.ndarray, atr_avg: np.
     return s
 
 
-@njit(cache=True, parallel=True)
-def run_grid(open_: np.ndarray, close: np.ndarray, atr: np.ndarray, atr_avg: np.ndarray,
-             slope: np.ndarray, rsi: np.ndarray, seconds: np.ndarray, day: np.ndarray,
-             prms: np.ndarray, caps: np.ndarray, n_layers: np.ndarray, fill_mode: int) -> np.ndarray:
-    """Run every parameter row of ``prms`` in parallel; row k uses ``caps[k, :n_layers[k]]``."""
+@njit(cache=True, nogil=True)
+def run_points(open_: np.ndarray, close: np.ndarray, atr: np.ndarray, atr_avg: np.ndarray,
+               slope: np.ndarray, rsi: np.ndarray, seconds: np.ndarray, day: np.ndarray,
+               prms: np.ndarray, caps: np.ndarray, n_layers: np.ndarray, fill_mode: int) -> np.ndarray:
+    """Run every parameter row of ``prms`` (summary rows); row k uses ``caps[k, :n_layers[k]]``.
+
+    It releases the GIL, so the sweep runs slices of the rows on several threads at once.
+    """
     m = prms.shape[0]
     out = np.zeros((m, L.N_SUMMARY))
-    for k in prange(m):
-        rec_f = np.zeros((0, 4))
-        rec_i = np.zeros((0, 4), dtype=np.int64)
+    rec_f = np.zeros((0, 4))
+    rec_i = np.zeros((0, 4), dtype=np.int64)
+    no_f, no_i = np.zeros(0), np.zeros(0, dtype=np.int64)
+    for k in range(m):
         out[k, :] = run_bars(open_, close, atr, atr_avg, slope, rsi, seconds, day, prms[k],
-                             caps[k, :n_layers[k]], fill_mode, False, rec_f, rec_i,
-                             np.zeros(0), np.zeros(0, dtype=np.int64))
+                             caps[k, :n_layers[k]], fill_mode, False, rec_f, rec_i, no_f, no_i)
     return out

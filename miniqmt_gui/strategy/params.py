@@ -4,18 +4,24 @@
 :func:`get_preset`; ``params.updated({"atr_factor": "0.3"})`` returns a validated copy (values may be
 strings, as they come from ``--set key=value``). :meth:`StrategyParams.rule_params` packs the numeric
 fields for the compiled rule functions.
+
+It is a frozen dataclass that converts and checks every field when it is made, with pydantic's
+method names (``model_dump``, ``model_validate``, ``model_fields``). It was a pydantic model; a
+backtest process that loads pydantic spends a third of its time on that import alone (issue 14), and
+these forty flat fields need only the few conversions below: numbers and booleans from text, a weight
+list from ``"1,1,2"``, ``HH:MM`` times, ranges.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import tomllib
+import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from miniqmt_gui.strategy.slots import RuleParams
 
@@ -41,10 +47,71 @@ def _hhmm_to_seconds(text: str) -> int:
     return int(hours) * 3600 + int(minutes) * 60
 
 
-class StrategyParams(BaseModel):
-    """All parameters of the ATR-adaptive layered grid; defaults = preset "159201 v1.0.0"."""
+_TRUE, _FALSE = {"true", "1", "yes", "on", "y", "t"}, {"false", "0", "no", "off", "n", "f"}
 
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+def _to_float(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"expected a number, got {value!r}")
+    number = float(value)  # ValueError for text that is no number
+    if not math.isfinite(number):
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return number
+
+
+def _to_int(value: Any) -> int:
+    if isinstance(value, str):
+        return int(value.strip())
+    number = _to_float(value)
+    if number != int(number):
+        raise ValueError(f"expected a whole number, got {value!r}")
+    return int(number)
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if isinstance(value, int | str) and text in _TRUE | _FALSE:
+        return text in _TRUE
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+def _to_weights(value: Any) -> tuple[float, ...]:
+    if isinstance(value, str):
+        value = [v for v in value.replace(";", ",").split(",") if v.strip()]
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"expected a list of numbers, got {value!r}")
+    weights = tuple(_to_float(v) for v in value)
+    if not 1 <= len(weights) <= MAX_LAYERS or any(not w > 0 for w in weights):
+        raise ValueError(f"layer_weights needs 1..{MAX_LAYERS} positive numbers")
+    return weights
+
+
+def _to_time(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"time must be HH:MM, got {value!r}")
+    try:
+        seconds = _hhmm_to_seconds(value)
+    except ValueError as exc:
+        raise ValueError(f"time must be HH:MM, got {value!r}") from exc
+    if not 0 <= seconds < 24 * 3600:
+        raise ValueError(f"time out of range: {value!r}")
+    return value
+
+
+_CONVERT = {float: _to_float, int: _to_int, bool: _to_bool, str: _to_time, tuple: _to_weights}
+
+
+@dataclasses.dataclass(frozen=True)
+class StrategyParams:
+    """All parameters of the ATR-adaptive layered grid; defaults = preset "159201 v1.0.0".
+
+    Made only valid: every field is converted (``"0.3"`` → 0.3) and checked on construction;
+    an unknown name or a bad value raises :class:`ParamError` with one line.
+    """
+
+    model_fields: ClassVar[dict[str, dataclasses.Field[Any]]]
 
     # capital and costs
     base_capital: float = 300_000.0
@@ -91,42 +158,32 @@ class StrategyParams(BaseModel):
     slippage_ticks: int = 1
     free_cash: float = 0.0
 
-    @field_validator("layer_weights", mode="before")
-    @classmethod
-    def _parse_weights(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return tuple(float(v) for v in value.replace(";", ",").split(",") if v.strip())
-        return value
-
-    @field_validator("layer_weights")
-    @classmethod
-    def _check_weights(cls, value: tuple[float, ...]) -> tuple[float, ...]:
-        if not 1 <= len(value) <= MAX_LAYERS or any(not w > 0 for w in value):
-            raise ValueError(f"layer_weights needs 1..{MAX_LAYERS} positive numbers")
-        return value
-
-    @field_validator("no_first_layer_from", "no_first_layer_until", "no_buy_after")
-    @classmethod
-    def _check_time(cls, value: str) -> str:
-        try:
-            seconds = _hhmm_to_seconds(value)
-        except ValueError as exc:
-            raise ValueError(f"time must be HH:MM, got {value!r}") from exc
-        if not 0 <= seconds < 24 * 3600:
-            raise ValueError(f"time out of range: {value!r}")
-        return value
-
-    @model_validator(mode="after")
-    def _check_ranges(self) -> StrategyParams:
-        positive = _POSITIVE.split()
-        for name in positive:
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            try:
+                converted = _CONVERT[_TYPES[f.name]](value)
+            except (ValueError, TypeError) as exc:
+                raise ParamError(f"invalid {f.name}: {exc}") from None
+            object.__setattr__(self, f.name, converted)
+        for name in _POSITIVE.split():
             if not getattr(self, name) > 0:
-                raise ValueError(f"{name} must be > 0")
-        non_negative = _NON_NEGATIVE.split()
-        for name in non_negative:
+                raise ParamError(f"invalid {name}: must be > 0")
+        for name in _NON_NEGATIVE.split():
             if getattr(self, name) < 0:
-                raise ValueError(f"{name} must be >= 0")
-        return self
+                raise ParamError(f"invalid {name}: must be >= 0")
+
+    @classmethod
+    def model_validate(cls, data: Mapping[str, Any]) -> StrategyParams:
+        """Build from a mapping of field names (unknown names are an error)."""
+        unknown = sorted(set(data) - set(cls.model_fields))
+        if unknown:
+            raise ParamError(f"unknown parameter(s): {', '.join(unknown)}")
+        return cls(**data)
+
+    def model_dump(self) -> dict[str, Any]:
+        """Field names → values (a new dict)."""
+        return {name: getattr(self, name) for name in self.model_fields}
 
     @property
     def max_layers(self) -> int:
@@ -168,22 +225,26 @@ class StrategyParams(BaseModel):
 
     def updated(self, changes: Mapping[str, Any]) -> StrategyParams:
         """Return a validated copy with ``changes`` applied (string values are converted)."""
-        unknown = sorted(set(changes) - set(type(self).model_fields))
+        unknown = sorted(set(changes) - set(self.model_fields))
         if unknown:
             raise ParamError(f"unknown parameter(s): {', '.join(unknown)}")
-        data = self.model_dump()
-        data.update(changes)
-        return validate_params(data)
+        return StrategyParams(**(self.model_dump() | dict(changes)))
+
+
+StrategyParams.model_fields = {f.name: f for f in dataclasses.fields(StrategyParams)}
+_SIMPLE_TYPES = {"float": float, "int": int, "bool": bool, "str": str}
+_TYPES: dict[str, type] = {name: _SIMPLE_TYPES.get(str(f.type), tuple)
+                           for name, f in StrategyParams.model_fields.items()}
+
+
+def field_types() -> dict[str, type]:
+    """Each parameter's type (``float``, ``int``, ``bool``, ``str``; ``tuple`` for the layer weights)."""
+    return dict(_TYPES)
 
 
 def validate_params(data: Mapping[str, Any]) -> StrategyParams:
-    """Build :class:`StrategyParams` from a mapping, turning validation errors into one line."""
-    try:
-        return StrategyParams.model_validate(dict(data))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "parameters"
-        raise ParamError(f"invalid {where}: {first['msg']}") from None
+    """Build :class:`StrategyParams` from a mapping; raises :class:`ParamError` with one line."""
+    return StrategyParams.model_validate(data)
 
 
 PRESETS: dict[str, dict[str, Any]] = {
@@ -231,6 +292,8 @@ def save_params(params: StrategyParams, path: str | Path, name: str = "") -> Non
 
 def load_params(path: str | Path) -> StrategyParams:
     """Load TOML written by :func:`save_params` (a ``[strategy]`` table or top-level keys)."""
+    import tomllib  # only here: most runs read no TOML
+
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:

@@ -29,8 +29,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from miniqmt_gui.strategy.jit import njit
 from miniqmt_gui.strategy.slots import RuleParams
 
 N_RULE_PARAMS = len(RuleParams._fields)

@@ -33,6 +33,21 @@ S_BLOCKED_T1 = 20
 S_BLOCKED_CASH = 21
 N_SUMMARY = 22
 
+# --- rows of the indicator matrix (rolling.indicator_matrix) ----------------------------
+I_ATR = 0
+I_ATR_AVG = 1
+I_MA = 2
+I_SLOPE = 3
+I_RSI = 4
+N_INDICATORS = 5
+
+# --- bar-text reader (bar_bytes.parse_bar_text): status slots and time kinds ------------
+ST_OK = 0
+ST_TIME_KIND = 1
+ST_BAD_ROW = 2
+TIME_TEXT = 1  # local wall-clock seconds since 1970
+TIME_NUMBER = 2  # the whole number as written
+
 # --- fill models ------------------------------------------------------------------------
 FILL_CLOSE = 0
 FILL_REALISTIC = 1

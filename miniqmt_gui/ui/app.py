@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import logging
 import os
 import signal
+import socket
 import sys
 import time
 from collections.abc import Callable
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import qasync
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 
 from miniqmt_gui.strategy.params import StrategyParams
@@ -72,11 +74,14 @@ def build_window(config: AppConfig, settings: QSettings, params: StrategyParams 
     return window
 
 
-def close_on_signals(window: MainWindow) -> QTimer:
+def close_on_signals(window: MainWindow) -> QSocketNotifier:
     """Ctrl+C / SIGTERM close the window the normal way (engine stopped, thread joined).
 
-    Python runs signal handlers only between bytecodes, and Qt's event loop is C++: a slow timer
-    gives the interpreter a chance to notice the signal. The caller keeps the returned timer alive.
+    Python runs signal handlers only between bytecodes, and Qt's event loop is C++. Instead of a
+    timer that wakes the interpreter four times a second forever (idle CPU, issue 14), the signal's
+    byte is written to a socket (``signal.set_wakeup_fd``) that a ``QSocketNotifier`` watches: the
+    loop wakes only when a signal arrives, runs a Python slot, and the handler runs with it. The
+    caller keeps the returned notifier alive.
     """
 
     def _close(_signum: int, _frame: object) -> None:
@@ -85,11 +90,19 @@ def close_on_signals(window: MainWindow) -> QTimer:
     signal.signal(signal.SIGINT, _close)
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, _close)
-    wake = QTimer(window)
-    wake.setInterval(250)
-    wake.timeout.connect(lambda: None)
-    wake.start()
-    return wake
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
+
+    def _drain() -> None:
+        with contextlib.suppress(OSError):
+            reader.recv(512)
+
+    notifier.activated.connect(_drain)
+    setattr(notifier, "sockets", (reader, writer))  # noqa: B010 - both ends live as long as the notifier
+    return notifier
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -130,7 +143,8 @@ def run_gui(args: argparse.Namespace) -> int:
     window.day.loop = loop
     window.day.apply(window.config, window.controller.settings)  # the phone view needs the loop
     code = loop.run_forever()
-    wake.stop()
+    wake.setEnabled(False)
+    signal.set_wakeup_fd(-1)
     window.shutdown()
     loop.run_until_complete(asyncio.sleep(0))  # let the phone view's stop run
     loop.close()

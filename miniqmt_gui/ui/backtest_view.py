@@ -9,6 +9,7 @@ the metrics, the charts and the trades, and remembers the last choices in ``QSet
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, QTimer, Signal
@@ -40,6 +41,7 @@ from miniqmt_gui.ui.table_models import SORT_ROLE
 
 SOURCE_SAMPLE, SOURCE_CSV = 0, 1
 STAGE_DELAY_MS = 25
+ROWS_PER_STAGE = 100  # trades added to the table per event-loop turn
 
 
 def param_changes(params: StrategyParams, preset: str) -> dict[str, Any]:
@@ -287,10 +289,16 @@ class BacktestView(QWidget):
         self.status_label.setText(text)
         self.message.emit(text)
         # charts and table are drawn in separate event-loop turns, each painted before the next starts,
-        # so showing a result never blocks the GUI thread for long
-        self._stages = [lambda: self.charts.show_result(payload),
-                        lambda: self.trades.set_rows(trade_rows(payload["trades"]))]
+        # the table ROWS_PER_STAGE rows at a time, so showing a result never blocks the GUI thread for long
+        self._stages = [lambda: self.charts.show_result(payload), lambda: self._table_stages(payload)]
         self._stage_timer.start()
+
+    def _table_stages(self, payload: dict[str, Any]) -> None:
+        """Empty the trades table, then queue its rows in chunks (the next stages)."""
+        self.trades.set_rows([])
+        rows = trade_rows(payload["trades"])
+        self._stages += [partial(self.trades.extend_rows, rows[k:k + ROWS_PER_STAGE])
+                         for k in range(0, len(rows), ROWS_PER_STAGE)]
 
     def _next_stage(self) -> None:
         if self._stages:

@@ -4,8 +4,10 @@ The worker lives in a ``QThread`` (see :class:`LiveController`). Everything that
 — building the engine (it loads the book), stepping, reading the executor heartbeat, halting
 (writes ``STOP``) — happens here. Engine listener callbacks run inside ``step()`` on this thread;
 they only collect events, which are re-emitted after the step as Qt signals and reach the GUI
-through queued connections. Views are emitted at most every ``VIEW_MIN_INTERVAL_S`` and at least
-every second (ages keep moving even when nothing happens).
+through queued connections. Views are emitted at most every ``VIEW_MIN_INTERVAL_S`` and, when nothing
+happens, every ``VIEW_MAX_INTERVAL_S`` (ages keep moving; each redraw costs CPU, so not every second).
+The step timer follows :meth:`LiveEngine.poll_interval`: fast only around quotes and while a signal is
+outstanding.
 """
 
 from __future__ import annotations
@@ -29,9 +31,13 @@ log = logging.getLogger(__name__)
 
 EngineFactory = Callable[[EngineSettings, StrategyParams], LiveEngine]
 VIEW_MIN_INTERVAL_S = 0.2
-VIEW_MAX_INTERVAL_S = 1.0
+VIEW_MAX_INTERVAL_S = 5.0
 HEALTH_INTERVAL_S = 1.0
 COMMANDS = ("start", "stop", "sell_only", "halt", "resume")
+
+
+def _interval_ms(seconds: float) -> int:
+    return max(1, round(seconds * 1000))
 
 
 class EngineWorker(QObject):
@@ -63,7 +69,7 @@ class EngineWorker(QObject):
     def begin(self) -> None:
         """Build the engine and start stepping (first slot run in the thread)."""
         self._timer = QTimer(self)
-        self._timer.setInterval(max(20, int(self._settings.poll_interval_s * 1000)))
+        self._timer.setInterval(_interval_ms(self._settings.poll_interval_s))
         self._timer.timeout.connect(self._tick)
         try:
             took = warm_up(self._params, self._clock())
@@ -167,6 +173,9 @@ class EngineWorker(QObject):
         engine.run_step()  # the engine's one failure policy (logged, shown, recovery on the next step)
         self._flush_events()
         self._maybe_emit_view(engine)
+        interval = _interval_ms(engine.poll_interval())  # fast only while a signal is outstanding
+        if self._timer.interval() != interval:
+            self._timer.setInterval(interval)
 
     def _flush_events(self) -> None:
         events, self._events[:] = list(self._events), []

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from miniqmt_gui.backtest.metrics import SCORES
 from miniqmt_gui.backtest.ranges import ParamRange, sweepable
 from miniqmt_gui.backtest.robustness import neighbourhood, varied
-from miniqmt_gui.backtest.walk_forward import SCORES
 from miniqmt_gui.ui.backtest_job import BacktestRequest
 from miniqmt_gui.ui.backtest_runner import BacktestRunner
 from miniqmt_gui.ui.research_charts import RobustnessCharts

@@ -87,6 +87,15 @@ class RowsModel(QAbstractTableModel):
         self._rows = list(rows)
         self.endResetModel()
 
+    def extend_rows(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Add rows at the end (one insert: a sorting proxy merges them in one pass)."""
+        if not rows:
+            return
+        n = len(self._rows)
+        self.beginInsertRows(QModelIndex(), n, n + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
+
     def append_row(self, row: dict[str, Any]) -> None:
         """Add one row at the end."""
         n = len(self._rows)

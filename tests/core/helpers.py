@@ -41,9 +41,9 @@ def prepared(closes: list[float], *, opens: list[float] | None = None, atr: floa
     day = np.array(days if days is not None else [20240301] * n, dtype=np.int64)
     close = _arr(closes, n)
     return PreparedBars(
-        index=index, open=_arr(opens if opens is not None else closes, n), high=close, low=close,
-        close=close, atr=_arr(atr, n), atr_avg=_arr(atr_avg, n), slope=_arr(slope, n), rsi=_arr(rsi, n),
-        seconds=seconds, day=day, warmup_rows=0,
+        utc_ns=index.as_unit("ns").asi8.copy(), open=_arr(opens if opens is not None else closes, n),
+        high=close, low=close, close=close, atr=_arr(atr, n), atr_avg=_arr(atr_avg, n), slope=_arr(slope, n),
+        rsi=_arr(rsi, n), seconds=seconds, day=day, warmup_rows=0,
     )
 
 

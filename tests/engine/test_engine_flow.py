@@ -340,3 +340,35 @@ def test_a_holiday_is_closed_until_the_next_session_never_stale(make_engine, sha
     assert status.closed_until == datetime(2026, 2, 24, 9, 30, tzinfo=SHANGHAI)
     assert "2026-02-24（周二）09:30" in status.blocker_texts[status.blockers.index("closed")]
     assert _signal(shared) is None
+
+
+def _engine_waiting_for_a_buy(make_engine, shared, clock):
+    """A started engine that has just emitted a BUY and waits for its result."""
+    engine = make_engine()
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    idle = engine.poll_interval()
+    _run(engine, shared, clock, 2, 0.985)
+    return engine, _signal(shared), idle
+
+
+def test_polls_fast_only_while_a_signal_is_outstanding(make_engine, shared, clock, settings):
+    engine, sig, idle = _engine_waiting_for_a_buy(make_engine, shared, clock)
+    assert idle > settings.fast_poll_interval_s  # no signal and no quote cadence known yet: slow
+    assert engine.book.pending_signal == sig
+    assert engine.poll_interval() == settings.fast_poll_interval_s  # the trader waits for this result
+    write_result(shared, sig.signal_id, ResultStatus.FILLED, 1000, 1000, 0.984)
+    engine.step()
+    assert engine.book.pending_signal is None
+    assert engine.poll_interval() > settings.fast_poll_interval_s
+
+
+def test_a_result_file_rewritten_in_place_is_still_seen(make_engine, shared, clock):
+    """The result is read by stat signature; a rewrite with a new signature is read, never missed."""
+    engine, sig, _ = _engine_waiting_for_a_buy(make_engine, shared, clock)
+    write_result(shared, "BUY_159201.SZ_L1_00000000", ResultStatus.FILLED, 1000, 1000, 0.984)  # not ours
+    engine.step()
+    assert engine.book.pending_signal == sig
+    write_result(shared, sig.signal_id, ResultStatus.FILLED, 1000, 1000, 0.984)
+    engine.step()
+    assert engine.book.pending_signal is None and engine.book.applied_results == [sig.signal_id]

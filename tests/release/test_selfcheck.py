@@ -46,6 +46,7 @@ def test_healthy_installation(tmp_path: Path) -> None:
         "state folder": "ok",
         "bridge": "ok",
         "executor": "ok",
+        "compiled loops": "ok",
         "clock skew": "ok",
         "kill switch": "ok",
         "HMAC key": "ok",
@@ -110,3 +111,11 @@ def test_cli_exit_codes(
     assert main(["selfcheck", "--shared-dir", str(shared), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out[0]["name"] == "config"
+
+
+def test_loops_that_are_not_prebuilt_are_a_warning_with_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    from miniqmt_gui.strategy import compiled
+
+    monkeypatch.setattr(compiled, "backend", lambda: "jit")
+    check = selfcheck.check_compiled_loops()
+    assert check.verdict == "warn" and "build_compiled" in check.fix

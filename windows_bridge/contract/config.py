@@ -84,7 +84,8 @@ class Settings(BaseModel):
     simulate: bool = False
     session_check_in_simulate: bool = False
     hmac_key_file: Path | None = None
-    poll_interval_s: Annotated[float, Field(gt=0, le=5)] = 0.1
+    #: the executor's slowest poll; around each new quote it polls every 10 ms (contract/pacing.py)
+    poll_interval_s: Annotated[float, Field(gt=0, le=5)] = 0.25
     order_timeout_s: Annotated[float, Field(gt=0)] = 30.0
     quote_interval_s: Annotated[float, Field(gt=0, le=60)] = 3.0
     history_bars: Annotated[int, Field(ge=120, le=2000)] = 240

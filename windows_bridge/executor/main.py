@@ -20,8 +20,10 @@ from typing import Any
 
 from windows_bridge.brokers.interface import Broker, BrokerError
 from windows_bridge.contract.config import ConfigError, Settings, check_for, load_settings
+from windows_bridge.contract.files import QUOTE_FILE
 from windows_bridge.contract.logs import setup_logging
 from windows_bridge.contract.market_hours import now_shanghai
+from windows_bridge.contract.pacing import FAST_S, QuotePacer
 from windows_bridge.contract.signing import load_key
 from windows_bridge.executor.journal import JOURNAL_FILE, Journal, JournalError
 from windows_bridge.executor.presence import (
@@ -76,6 +78,9 @@ def create_live_broker(settings: Settings) -> Broker:
 def run_loop(executor: OrderExecutor, presence: SharedPresence, *, once: bool) -> None:
     """Poll until stopped; refresh the heartbeat every few seconds; survive unexpected errors."""
     next_beat = 0.0
+    # fast around each new quote (signals follow quotes), poll_interval_s in between
+    pacer = QuotePacer(executor.shared / QUOTE_FILE, slow_s=executor.settings.poll_interval_s,
+                       fast_s=min(FAST_S, executor.settings.poll_interval_s))
     while not executor.stop.is_set():
         try:
             handled = executor.poll_once()
@@ -94,7 +99,7 @@ def run_loop(executor: OrderExecutor, presence: SharedPresence, *, once: bool) -
         if once:
             return
         if not handled:
-            executor.stop.wait(executor.settings.poll_interval_s)
+            executor.stop.wait(pacer.next_wait())
 
 
 def _beat(executor: OrderExecutor, presence: SharedPresence) -> None:
