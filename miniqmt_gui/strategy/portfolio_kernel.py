@@ -123,8 +123,9 @@ def _free_cash(pool_capital: float, x: np.ndarray) -> float:
 def _block(c: int, j: int, layer: int, shares: float, price: float, free: float, verdict: int,
            x: np.ndarray, y: np.ndarray, pst: np.ndarray, comb: np.ndarray, record: bool,
            blk_f: np.ndarray, blk_i: np.ndarray) -> None:
-    """Count a buy the pool refused: once per decision and reason (the same layer at the same anchor,
-    until the code trades), however many bars it stays refused; the bars are counted too."""
+    """Count a buy the pool refused: once per decision and reason, however many bars it stays refused
+    (the bars are counted too). A decision is a layer at an anchor: every buy moves the anchor below
+    itself and a full exit moves it above, so a trade always starts a new decision."""
     pst[c, P_BLOCKED_BARS] += 1
     if y[c, Y_BLK_LAYER] == layer and y[c, Y_BLK_ANCHOR] == x[c, X_ANCHOR] and y[c, Y_BLK_REASON] == verdict:
         if y[c, Y_BLK_REC] >= 0:
@@ -215,7 +216,6 @@ def run_portfolio(close: np.ndarray, atr: np.ndarray, atr_avg: np.ndarray,
                                      caps[c, :n_layers[c]], rp, mask)
         if n_sell > 0:
             _apply_sells(book[c], mask, p, j, False, forced, x[c], s[c], rp, record, rec_f[c], rec_i[c])
-            y[c, Y_BLK_LAYER] = 0  # the book changed: a later refusal is a new decision
         if buy > 0:
             cost = buy * p + fee(buy * p, rp)
             free = _free_cash(pool_capital, x)
@@ -223,7 +223,6 @@ def run_portfolio(close: np.ndarray, atr: np.ndarray, atr_avg: np.ndarray,
             verdict = pool_verdict_compiled(free, cost, remaining == 0, reserve)
             if verdict == POOL_OK:
                 _apply_buy(book[c], buy, p, j, x[c], s[c], rp, record, rec_f[c], rec_i[c])
-                y[c, Y_BLK_LAYER] = 0
             else:
                 _block(c, j, remaining + 1, buy, p, free, verdict, x, y, pst, comb, record, blk_f, blk_i)
         alpha = _mark(c, j, p, x, y, rp)

@@ -51,6 +51,12 @@ def test_data_code_csv_with_pool(files, capsys) -> None:
     c = out["combined"]
     assert c["reserve_blocked_buys"] + c["pool_blocked_buys"] > 0
     assert c["trades"] == direct.combined["trades"] and c["min_free_cash_cny"] >= 0
+    # annualised over the calendar days of the clock (files read back carry second-resolution times)
+    first = min(r.bars.index[0] for r in direct.codes.values())
+    last = max(r.bars.index[-1] for r in direct.codes.values())
+    days = (last - first).total_seconds() / 86400
+    assert days > 20
+    assert c["pool_annualized"] == pytest.approx(c["alpha_cny"] / 60000 * 365 / days)
 
 
 def test_portfolio_toml_and_report(files, tmp_path, capsys) -> None:
