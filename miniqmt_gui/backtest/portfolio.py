@@ -75,18 +75,17 @@ class PortfolioResult:
         return pd.DataFrame.from_dict(rows, orient="index")
 
 
+#: the per-bar arrays the compiled loop reads, in its argument order
+KERNEL_SERIES = (("close", np.float64), ("atr", np.float64), ("atr_avg", np.float64), ("slope", np.float64),
+                 ("rsi", np.float64), ("seconds", np.int64), ("day", np.int64))
+
+
 @dataclass(frozen=True)
 class _Packed:
     """The codes' prepared bars concatenated in portfolio order, and the event order on the clock."""
 
     bars: list[PreparedBars]
-    close: np.ndarray
-    atr: np.ndarray
-    atr_avg: np.ndarray
-    slope: np.ndarray
-    rsi: np.ndarray
-    seconds: np.ndarray
-    day: np.ndarray
+    series: tuple[np.ndarray, ...]  # KERNEL_SERIES, every code's rows one after the other
     code_of_row: np.ndarray
     start: np.ndarray
     ev_row: np.ndarray
@@ -96,9 +95,10 @@ class _Packed:
     caps: np.ndarray
     n_layers: np.ndarray
 
-
-def _cat(bars: list[PreparedBars], name: str, dtype: type) -> np.ndarray:
-    return np.ascontiguousarray(np.concatenate([getattr(pb, name) for pb in bars]), dtype=dtype)
+    @property
+    def rows(self) -> int:
+        """Bars of all codes together."""
+        return int(self.code_of_row.size)
 
 
 def pack(prepared: Mapping[str, PreparedBars], portfolio: Portfolio) -> _Packed:
@@ -118,11 +118,10 @@ def pack(prepared: Mapping[str, PreparedBars], portfolio: Portfolio) -> _Packed:
     caps = np.zeros((len(params), int(n_layers.max())))
     for c, p in enumerate(params):
         caps[c, : p.max_layers] = p.layer_capitals()
+    series = tuple(np.ascontiguousarray(np.concatenate([getattr(pb, name) for pb in bars]), dtype=dtype)
+                   for name, dtype in KERNEL_SERIES)
     return _Packed(
-        bars=bars, close=_cat(bars, "close", np.float64), atr=_cat(bars, "atr", np.float64),
-        atr_avg=_cat(bars, "atr_avg", np.float64), slope=_cat(bars, "slope", np.float64),
-        rsi=_cat(bars, "rsi", np.float64), seconds=_cat(bars, "seconds", np.int64),
-        day=_cat(bars, "day", np.int64), code_of_row=code_of_row,
+        bars=bars, series=series, code_of_row=code_of_row,
         start=np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64), ev_row=ev_row,
         ev_slot=np.ascontiguousarray(slot_of_row[ev_row]),
         clock=pd.DatetimeIndex(pd.to_datetime(clock_ns, utc=True)).tz_convert(TZ),
@@ -148,7 +147,7 @@ class _Raw:
 
 def simulate(pk: _Packed, portfolio: Portfolio, record: bool = True) -> _Raw:
     """Run the compiled portfolio loop on packed bars."""
-    rows, slots, n_codes = pk.close.size, len(pk.clock), len(pk.bars)
+    rows, slots, n_codes = pk.rows, len(pk.clock), len(pk.bars)
     cap = 2 * max(len(pb) for pb in pk.bars) + 2 if record else 0
     events = rows if record else 0
     raw = _Raw(
@@ -159,11 +158,11 @@ def simulate(pk: _Packed, portfolio: Portfolio, record: bool = True) -> _Raw:
         curve=np.zeros((slots if record else 0, 3)),
     )
     equity_base = portfolio.pool.capital + sum(i.params.base_capital for i in portfolio.instruments)
+    close, atr, atr_avg, slope, rsi, seconds, day = pk.series
     raw.summary, raw.pool, raw.combined = K.run_portfolio(
-        pk.close, pk.atr, pk.atr_avg, pk.slope, pk.rsi, pk.seconds, pk.day, pk.code_of_row, pk.start,
-        pk.ev_row, pk.ev_slot, pk.prms, pk.caps, pk.n_layers, portfolio.pool.capital,
-        portfolio.pool.reserve, equity_base, record, raw.rec_f, raw.rec_i, raw.alpha, raw.layers,
-        raw.blk_f, raw.blk_i, raw.curve)
+        close, atr, atr_avg, slope, rsi, seconds, day, pk.code_of_row, pk.start, pk.ev_row, pk.ev_slot,
+        pk.prms, pk.caps, pk.n_layers, portfolio.pool.capital, portfolio.pool.reserve, equity_base, record,
+        raw.rec_f, raw.rec_i, raw.alpha, raw.layers, raw.blk_f, raw.blk_i, raw.curve)
     return raw
 
 

@@ -13,7 +13,6 @@ and the pool (deployed capital, free cash, the reserve line, refused buys).
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 from pathlib import Path
@@ -23,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from miniqmt_gui.backtest.portfolio import PortfolioResult
-from miniqmt_gui.backtest.report import MAX_POINTS, write_report
+from miniqmt_gui.backtest.report import MAX_POINTS, html_page, write_report
 
 TABLE_KEYS = ("trades", "alpha_cny", "beta_cny", "total_cny", "max_drawdown", "pool_utilisation",
               "reserve_blocked_buys", "pool_blocked_buys", "blocked_bars", "fees_cny", "open_lots")
@@ -88,17 +87,10 @@ def _page(title: str, png: bytes, result: PortfolioResult, links: dict[str, str]
     reports = "".join(f"<li><a href='{html.escape(href)}'>{html.escape(code)}</a></li>"
                       for code, href in links.items())
     blocked = result.blocked.head(300).to_html(index=False, float_format=lambda x: f"{x:,.3f}", border=0)
-    image = base64.b64encode(png).decode("ascii")
-    return (
-        "<!doctype html><html><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title><style>body{{font-family:sans-serif;margin:2em}}"
-        "table{border-collapse:collapse}td,th{padding:2px 8px;text-align:right;border-bottom:1px solid #ddd}"
-        f"</style></head><body><h1>{html.escape(title)}</h1>"
-        f"<img alt='chart' style='max-width:100%' src='data:image/png;base64,{image}'>"
-        f"<h2>Per code</h2>{per_code}<h2>Combined</h2><table>{combined}</table>"
-        f"<h2>Each code's own report</h2><ul>{reports}</ul>"
-        f"<h2>Buys the pool refused (first 300 of {len(result.blocked)})</h2>{blocked}</body></html>"
-    )
+    refused = f"Buys the pool refused (first 300 of {len(result.blocked)})"
+    return html_page(title, png, f"<h2>Per code</h2>{per_code}<h2>Combined</h2><table>{combined}</table>"
+                                 f"<h2>Each code's own report</h2><ul>{reports}</ul>"
+                                 f"<h2>{refused}</h2>{blocked}")
 
 
 def _json_default(value: Any) -> Any:
