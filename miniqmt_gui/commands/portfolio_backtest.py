@@ -41,7 +41,7 @@ def add_portfolio_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _code_data(item: str) -> tuple[str, str] | None:
     code, sep, path = item.partition("=")
-    return (code, path) if sep and CODE_RE.match(code) else None
+    return (code, path) if sep and CODE_RE.fullmatch(code) else None
 
 
 def requested(args: argparse.Namespace) -> bool:

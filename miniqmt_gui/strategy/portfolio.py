@@ -44,7 +44,8 @@ from miniqmt_gui.strategy.params import (
 )
 from miniqmt_gui.strategy.pool import Pool, PoolError
 
-CODE_RE = re.compile(r"^\d{6}\.(SZ|SH)$")
+#: six ASCII digits and the exchange (``\d`` would also take other scripts' digits)
+CODE_RE = re.compile(r"[0-9]{6}\.(SZ|SH)")
 MAX_INSTRUMENTS = 20
 _INSTRUMENT_KEYS = {"code", "name", "preset", "params", "data"}
 _TOP_KEYS = {"pool", "instruments"}
@@ -73,7 +74,7 @@ INSTRUMENT_PRESETS: dict[str, InstrumentPreset] = {
 
 def exchange_of(code: str) -> str:
     """``"SZ"`` or ``"SH"`` from the code's suffix; raises :class:`PortfolioError` for a bad code."""
-    if not isinstance(code, str) or not CODE_RE.match(code):
+    if not isinstance(code, str) or not CODE_RE.fullmatch(code):
         raise PortfolioError(f"bad code {code!r}: expected six digits and .SZ or .SH, e.g. 159201.SZ")
     return code[-2:]
 

@@ -169,3 +169,19 @@ def test_one_code_portfolio_equals_single(sample_pair) -> None:
     result = run_portfolio_backtest({code: sample_pair[code]}, one)
     assert_same_as_single(result.codes[code], run_backtest(sample_pair[code], one.instrument(code).params))
     assert np.isfinite(result.combined["pool_annualized"])
+
+
+def test_different_parameters_per_code_equal_single(sample_pair) -> None:
+    """Codes with their own layer counts, weights and optional rules (time filter, float-loss stop)."""
+    from miniqmt_gui.strategy.portfolio import Portfolio, make_instrument
+
+    pf = Portfolio((
+        make_instrument(CODES[0], "159201 stepped", {"time_filter": True}),
+        make_instrument(CODES[1], None, {"layer_weights": (1.0, 1.0, 2.0), "float_loss_stop": True,
+                                         "float_loss_limit": 3000.0, "atr_factor": 0.3}),
+    ), NEVER_BINDS)
+    result = run_portfolio_backtest(sample_pair, pf)
+    for code in CODES:
+        single = run_backtest(sample_pair[code], pf.instrument(code).params)
+        assert_same_as_single(result.codes[code], single)
+    assert result.codes[CODES[1]].metrics["forced_stops"] > 0

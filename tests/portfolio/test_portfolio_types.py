@@ -40,7 +40,8 @@ def test_default_preset_unchanged() -> None:
     assert get_preset("159201 v1.0.0") == StrategyParams()
 
 
-@pytest.mark.parametrize("code", ["159201", "159201.SS", "15920.SZ", "159201.sz", "", 159201])
+@pytest.mark.parametrize("code", ["159201", "159201.SS", "15920.SZ", "159201.sz", "", 159201,
+                                  "159201.SZ\n", " 159201.SZ", "١٥٩٢٠١.SZ", "1592011.SZ"])
 def test_bad_codes(code: object) -> None:
     with pytest.raises(PortfolioError, match="bad code"):
         exchange_of(code)  # type: ignore[arg-type]
@@ -140,6 +141,11 @@ def test_pool_defaults_to_the_flow_capital() -> None:
     ("pool = 5\n[[instruments]]\ncode = '159201.SZ'\n", "pool: expected a table"),
     ("[strategy]\natr_factor = 1\n", "portfolio: unknown key\\(s\\) strategy"),
     ("[[instruments]\n", "not valid TOML"),
+    ("instruments = [1, 2]\n", "instruments\\[1\\]: expected a table"),
+    ("[pool]\ncapital = inf\n[[instruments]]\ncode = '159201.SZ'\n", "finite"),
+    ("[pool]\ncapital = '300000'\n[[instruments]]\ncode = '159201.SZ'\n", "finite"),
+    ("".join(f"[[instruments]]\ncode = '{159201 + k}.SZ'\npreset = '159201 v1.0.0'\n" for k in range(21)),
+     "at most 20"),
 ])
 def test_parse_errors(text: str, message: str) -> None:
     with pytest.raises(PortfolioError, match=message):
