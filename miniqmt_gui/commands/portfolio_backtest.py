@@ -90,7 +90,7 @@ def build_portfolio(args: argparse.Namespace, data: dict[str, str]) -> Portfolio
     from dataclasses import replace
 
     from miniqmt_gui.strategy.pool import Pool, PoolError
-    from miniqmt_gui.strategy.portfolio import default_portfolio, load_portfolio, make_instrument
+    from miniqmt_gui.strategy.portfolio import default_portfolio, load_portfolio, make_instrument, total_flow
 
     if args.portfolio:
         portfolio = load_portfolio(args.portfolio)
@@ -99,7 +99,7 @@ def build_portfolio(args: argparse.Namespace, data: dict[str, str]) -> Portfolio
             raise PortfolioError(f"--data for {', '.join(unknown)}, which {args.portfolio} does not list")
     elif data:
         instruments = tuple(make_instrument(code, args.preset) for code in data)
-        portfolio = Portfolio(instruments, Pool(sum(i.params.flow_capital for i in instruments)))
+        portfolio = Portfolio(instruments, Pool(total_flow(instruments)))
     else:
         portfolio = default_portfolio()
     if args.pool is None and args.reserve is None:

@@ -103,10 +103,11 @@ class Instrument:
         """The exchange from the code's suffix: ``"SZ"`` (Shenzhen) or ``"SH"`` (Shanghai)."""
         return self.code[-2:]
 
-    @property
-    def label(self) -> str:
-        """``code name`` for tables and logs."""
-        return f"{self.code} {self.name}".strip()
+
+
+def total_flow(instruments: Iterable[Instrument]) -> float:
+    """Sum of the grids' flow capital: the pool's capital when none is given."""
+    return float(sum(inst.params.flow_capital for inst in instruments))
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ class Portfolio:
 
     def flow_capital(self) -> float:
         """Sum of the grids' flow capital (the default pool capital)."""
-        return sum(inst.params.flow_capital for inst in self.instruments)
+        return total_flow(self.instruments)
 
 
 def make_instrument(code: str, preset: str | None = None, overrides: Mapping[str, Any] | None = None,
@@ -172,7 +173,7 @@ def default_portfolio(codes: Iterable[str] = tuple(INSTRUMENT_PRESETS), pool: Po
     instruments = tuple(make_instrument(code) for code in codes)
     if not instruments:
         raise PortfolioError("a portfolio needs at least one instrument")
-    return Portfolio(instruments, pool or Pool(sum(i.params.flow_capital for i in instruments)))
+    return Portfolio(instruments, pool or Pool(total_flow(instruments)))
 
 
 def _unknown(where: str, table: Mapping[str, Any], allowed: set[str]) -> None:
@@ -215,7 +216,7 @@ def _pool_from(table: Any, instruments: tuple[Instrument, ...]) -> Pool:
     if not isinstance(table, Mapping):
         raise PortfolioError("pool: expected a table ([pool])")
     _unknown("pool", table, _POOL_KEYS)
-    capital = table.get("capital", sum(i.params.flow_capital for i in instruments))
+    capital = table.get("capital", total_flow(instruments))
     try:
         return Pool(capital, table.get("reserve", 0.0))
     except PoolError as exc:
