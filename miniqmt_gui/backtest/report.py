@@ -85,20 +85,24 @@ def plot(result: BacktestResult, path: Path, title: str) -> None:
     plt.close(fig)
 
 
-def _html(title: str, png: bytes, metrics: dict[str, Any], trades: pd.DataFrame) -> str:
-    rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(_fmt(v))}</td></tr>"
-                   for k, v in metrics.items())
-    table = trades.head(500).to_html(index=False, float_format=lambda x: f"{x:.4f}", border=0)
+def html_page(title: str, png: bytes, body: str) -> str:
+    """A self-contained page: the title, the chart (embedded) and ``body`` (HTML sections)."""
     image = base64.b64encode(png).decode("ascii")
     return (
         "<!doctype html><html><head><meta charset='utf-8'>"
         f"<title>{html.escape(title)}</title><style>body{{font-family:sans-serif;margin:2em}}"
         "table{border-collapse:collapse}td,th{padding:2px 8px;text-align:right;border-bottom:1px solid #ddd}"
         f"</style></head><body><h1>{html.escape(title)}</h1>"
-        f"<img alt='chart' style='max-width:100%' src='data:image/png;base64,{image}'>"
-        f"<h2>Metrics</h2><table>{rows}</table>"
-        f"<h2>Trades (first 500 of {len(trades)})</h2>{table}</body></html>"
+        f"<img alt='chart' style='max-width:100%' src='data:image/png;base64,{image}'>{body}</body></html>"
     )
+
+
+def _html(title: str, png: bytes, metrics: dict[str, Any], trades: pd.DataFrame) -> str:
+    rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(_fmt(v))}</td></tr>"
+                   for k, v in metrics.items())
+    table = trades.head(500).to_html(index=False, float_format=lambda x: f"{x:.4f}", border=0)
+    return html_page(title, png, f"<h2>Metrics</h2><table>{rows}</table>"
+                                 f"<h2>Trades (first 500 of {len(trades)})</h2>{table}")
 
 
 def _fmt(value: Any) -> str:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-from miniqmt_gui.commands import research
+from miniqmt_gui.commands import portfolio_backtest, research
 
 RESULT_KEYS = (
     "trades", "buys", "sells", "alpha_cny", "beta_cny", "total_cny", "max_drawdown", "exhaust_count",
@@ -32,7 +32,9 @@ RESULT_KEYS = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the ``backtest`` options."""
-    parser.add_argument("--data", metavar="CSV", help="1-minute bars (.csv or .csv.gz); default: synthetic")
+    parser.add_argument("--data", metavar="CSV", action="append",
+                        help="1-minute bars (.csv or .csv.gz); default: synthetic. "
+                             "Portfolio: CODE=CSV, repeated")
     parser.add_argument("--preset", default=None, help="parameter preset (default '159201 v1.0.0')")
     parser.add_argument("--params", metavar="TOML", help="load parameters from a TOML file")
     parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
@@ -46,6 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sweep-csv", metavar="FILE", help="sweep table CSV (default: DIR/sweep.csv)")
     parser.add_argument("--top", type=int, default=20, help="rows of the sweep table to print")
     research.add_research_arguments(parser)
+    portfolio_backtest.add_portfolio_arguments(parser)
 
 
 class _UsageError(Exception):
@@ -161,6 +164,9 @@ def _run_sweep(args: argparse.Namespace, params: Any, meta: dict[str, Any]) -> i
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit code (2 for bad input or parameters)."""
     try:
+        if portfolio_backtest.requested(args):
+            return portfolio_backtest.run(args)
+        args.data = portfolio_backtest.single_data(args)
         params, preset = _params(args)
         if args.sweep:
             from miniqmt_gui.backtest.sweep import parse_sweep

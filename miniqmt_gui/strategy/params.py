@@ -26,6 +26,7 @@ import numpy as np
 from miniqmt_gui.strategy.slots import RuleParams
 
 DEFAULT_PRESET = "159201 v1.0.0"
+PRESET_512890 = "512890 starting point"
 MAX_LAYERS = 20
 _POSITIVE = (
     "base_capital flow_capital lot_size tick atr_period ma_period slope_lag slope_span atr_avg_period "
@@ -251,6 +252,8 @@ PRESETS: dict[str, dict[str, Any]] = {
     DEFAULT_PRESET: {},
     "9层最优解": {"atr_factor": 0.28, "step_floor": 0.0008},
     "159201 stepped": {"layer_weights": (0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.2)},
+    # 512890.SH: a documented starting point, not advice; why every number is v1.0.0's: docs/strategy.md
+    PRESET_512890: {},
 }
 
 
