@@ -24,7 +24,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Open the window; with ``--screenshot`` render it after ``--after`` seconds and exit."""
+    """Open the window; with ``--screenshot`` render it after ``--after`` seconds and exit.
+
+    On Linux the X11 libraries Qt needs are checked first (exit 3 with what to install, not Qt's abort).
+    """
+    import sys
+
+    from miniqmt_gui.ui.xcb_check import check_xcb
+
+    problem = check_xcb()
+    if problem is not None:
+        print(problem.message(), file=sys.stderr)
+        return 3
     from miniqmt_gui.ui.app import run_gui
 
     return run_gui(args)
