@@ -50,6 +50,7 @@ from miniqmt_gui.live.events import (
     StatusEvent,
     TradingState,
 )
+from miniqmt_gui.live.link_watch import LinkWatch, MarketClock
 from miniqmt_gui.live.messages import text
 from miniqmt_gui.live.ownership import AppOwnership
 from miniqmt_gui.live.pending_watch import PendingAction, PendingWatch
@@ -131,7 +132,14 @@ class LiveEngine:
         # a rehearsal replays a market whose clock runs ahead of the wall clock: no "future" check there
         self._reader = QuoteReader(settings.shared_dir, clock=clock if settings.session_only else None,
                                    skew_s=settings.quote_skew_s, quarantine=self._quarantine)
-        self._staleness = StalenessTracker(settings.stale_after_s, monotonic=monotonic, wall_clock=clock)
+        # staleness counts market hours: the wall clock's live, the replayed market's under a rehearsal
+        self._market_clock = MarketClock(clock, monotonic)
+        self._staleness = StalenessTracker(settings.stale_after_s, monotonic=monotonic,
+                                           wall_clock=clock if settings.session_only else self._market_clock)
+        self._link = LinkWatch(settings.link_timeout_s, monotonic)
+        self._link_was_down = False
+        #: the quote whose position and asset are the trading account (the paper account in paper mode)
+        self._account: SharedQuote | None = None
         self._sync = BrokerSync(settings.sync_zero_snapshots, settings.base_shares)
         lock_dir = settings.work_dir if settings.paper else settings.shared_dir
         self._owner = AppOwnership(lock_dir / APP_LOCK_FILE if settings.owner_lock else None, clock=clock,
@@ -208,6 +216,8 @@ class LiveEngine:
             return EngineSnapshot(
                 book=self._book, status=self._status, quote=self._reader.quote, indicators=values,
                 last_signal=self._last_signal, last_result=self._last_result, params=self._params,
+                account=self._account if self._account is not None else self._reader.quote,
+                link_age_s=self._link.age_s(),
             )
 
     @property
@@ -376,6 +386,7 @@ class LiveEngine:
         cond = Conditions(
             state=state, why_key=why, has_quote=quote is not None, quote_error=self._reader.error,
             stale=self._staleness.is_stale(), quote_age_s=self._staleness.age_s(),
+            link_down=self._link.down(), link_age_s=self._link.age_s(),
             connected=quote.connected if quote else True, quote_code=quote.code if quote else "",
             want_code=self.settings.code if quote else "", in_session=in_session, warming_bars=warming,
             pending_id=pending.signal_id if pending else "", silent_until=self._silent_until_wall(),
@@ -434,7 +445,16 @@ class LiveEngine:
             self._refused = self._reader.refused
             if self._refused:
                 self._say(logging.WARNING, "quote_refused", why=self._refused)
+        self._market_clock.observe(quote.time if quote else None)
         self._staleness.observe(quote.seq if quote else None, quote.time if quote else None)
+        self._link.observe(quote.seq if quote else None)
+        down = self._link.down()
+        if down != self._link_was_down:
+            self._link_was_down = down
+            if down:
+                self._say(logging.ERROR, "link_down_said", seconds=round(self._link.age_s()))
+            else:
+                self._say(logging.INFO, "link_back")
         return quote
 
     # ------------------------------------------------------------------ internals: recovery and results
@@ -545,6 +565,8 @@ class LiveEngine:
         if quote.code != self.settings.code:
             return
         view = self._route.on_quote(quote)
+        with self._lock:
+            self._account = view
         self._advance_clock(quote)
         self._settle_in_doubt(view)
         self._broker_sync(view)

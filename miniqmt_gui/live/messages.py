@@ -23,6 +23,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # blockers (why no signal goes out right now)
     "stale": ("行情已过期，暂停发单", "quotes are stale, no orders"),
     "no_quote": ("等待行情", "waiting for quotes"),
+    "link_down": ("行情端失联：{seconds} 秒没有新行情（检查 Windows 中的 miniqmt-bridge 与共享文件夹）",
+                  "bridge link down: no new quote for {seconds} s (check miniqmt-bridge in Windows and the share)"),
     "bad_quote": ("行情文件无效：{error}", "quote file invalid: {error}"),
     "disconnected": ("行情端未连接 QMT", "the bridge is not connected to QMT"),
     "closed": ("休市，下一交易时段 {when}", "market closed until {when}"),
@@ -89,6 +91,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "owner_lost": ("另一个程序 {holder} 接管了共享文件夹：本程序停止交易",
                    "another app ({holder}) took the shared folder over: this one stops trading"),
     "why_not_owner": ("另一个程序负责交易", "another app trades this folder"),
+    "link_down_said": ("行情端失联：{seconds} 秒没有新的行情文件，暂停发单",
+                       "the bridge link is down: no new quote file for {seconds} s; no orders"),
+    "link_back": ("行情端已恢复", "the bridge link is back"),
     "step_failed": ("引擎步骤出错：{error}（下一步先恢复）",
                     "engine step failed: {error} (recovering next step)"),
 }
