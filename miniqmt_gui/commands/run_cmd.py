@@ -30,8 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="paper mode: fill in-process against live quotes, separate book")
     parser.add_argument("--sell-only", action="store_true", help="start in sell-only (reducing) mode")
     parser.add_argument("--adopt-broker-lots", action="store_true",
-                        help="when the book and the broker disagree after a start, adopt the broker's grid "
-                             "shares (position − base) as lots at their average price instead of staying paused")
+                        help="when the book and the broker disagree after a start, adopt the broker's "
+                             "grid shares (position − base) as lots at their average price instead of "
+                             "staying paused")
     rehearsal = parser.add_argument_group("offline rehearsals")
     rehearsal.add_argument("--rehearsal", action="store_true",
                            help="evaluate outside trading hours too (replayed quotes)")

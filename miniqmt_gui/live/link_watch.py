@@ -45,7 +45,8 @@ class LinkWatch:
 class MarketClock:
     """The replayed market's time: last quote time + monotonic time since it arrived."""
 
-    def __init__(self, fallback: Callable[[], datetime], monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, fallback: Callable[[], datetime],
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         """``fallback`` (the wall clock) answers until the first quote."""
         self._fallback, self._mono = fallback, monotonic
         self._time: datetime | None = None

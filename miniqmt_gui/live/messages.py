@@ -24,7 +24,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "stale": ("行情已过期，暂停发单", "quotes are stale, no orders"),
     "no_quote": ("等待行情", "waiting for quotes"),
     "link_down": ("行情端失联：{seconds} 秒没有新行情（检查 Windows 中的 miniqmt-bridge 与共享文件夹）",
-                  "bridge link down: no new quote for {seconds} s (check miniqmt-bridge in Windows and the share)"),
+                  "bridge link down: no new quote for {seconds} s "
+                  "(check miniqmt-bridge in Windows and the share)"),
     "bad_quote": ("行情文件无效：{error}", "quote file invalid: {error}"),
     "disconnected": ("行情端未连接 QMT", "the bridge is not connected to QMT"),
     "closed": ("休市，下一交易时段 {when}", "market closed until {when}"),

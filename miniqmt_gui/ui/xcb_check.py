@@ -68,7 +68,7 @@ class XcbProblem:
                 lines.append(f"  {how} {' '.join(names)}")
         unknown = [lib for lib in self.missing if lib not in PACKAGES]
         if unknown:
-            lines.append("  (find the package that provides " + ", ".join(unknown) + " for your distribution)")
+            lines.append("  (find the package that provides " + ", ".join(unknown) + " for your system)")
         lines.append("Or run without a window: miniqmt run --headless / miniqmt demo --headless. "
                      "README.md lists the packages per distribution.")
         return "\n".join(lines)

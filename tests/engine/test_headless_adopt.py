@@ -1,4 +1,4 @@
-"""``miniqmt run --headless --adopt-broker-lots``: a reconcile prompt is answered by adopting the broker's lots."""
+"""``miniqmt run --headless --adopt-broker-lots``: a reconcile prompt is answered by adopting."""
 
 from __future__ import annotations
 

@@ -169,9 +169,9 @@ class Supervisor:
         end = time.monotonic() + seconds
         while time.monotonic() < end and not interrupted[0]:
             death = self.check()
-            if death is not None:
-                if not restart or (death.role in final and death.code == 0) or not self._restart(death):
-                    return death
+            ends = death is not None and (not restart or (death.role in final and death.code == 0))
+            if death is not None and (ends or not self._restart(death)):
+                return death
             time.sleep(step_s)
         return self.check()
 
