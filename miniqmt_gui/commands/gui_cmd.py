@@ -17,6 +17,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--start", action="store_true", help="start the strategy right away")
     parser.add_argument("--rehearsal", action="store_true",
                         help="evaluate outside trading hours too (offline rehearsals with replayed quotes)")
+    parser.add_argument("--demo", action="store_true",
+                        help="this is a demo (a simulated broker behind the live route): "
+                             "marked as 演示, never as 实盘")
     parser.add_argument("--screenshot", metavar="PNG", help="render the window to PNG and exit")
     parser.add_argument("--after", type=float, default=2.0, metavar="S",
                         help="seconds to run before the screenshot (default 2; on the backtest tab: "

@@ -83,6 +83,10 @@ class SignalEvent:
     rule: str = ""
     reemitted: bool = False
     sold_lots: tuple[tuple[int, int], ...] = ()
+    #: the market time (the deciding quote's ``time``) of the decision; ``None`` for a re-send
+    market_time: datetime | None = None
+    #: what the lots a SELL sells cost (filled value plus fees), for the realised P&L
+    sold_cost: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "link_down_said": ("行情端失联：{seconds} 秒没有新的行情文件，暂停发单",
                        "the bridge link is down: no new quote file for {seconds} s; no orders"),
     "link_back": ("行情端已恢复", "the bridge link is back"),
+    # manual intervention
+    "manual_sell": ("手动卖出 L{layer}：{shares} 股 @ {price}（经同一信号通道，已记入决策日志）",
+                    "manual sell of L{layer}: {shares} @ {price} (same signal path, journaled)"),
+    "manual_cancel": ("已请求执行端撤销 {signal_id} 的委托（结果照常回报）",
+                      "asked the executor to cancel the order of {signal_id} "
+                      "(its result comes back as usual)"),
+    "manual_edit": ("已手动修改层仓：{lots} 层共 {shares} 股（已记入决策日志；等待券商持仓核对）",
+                    "lots edited by hand: {lots} lots, {shares} shares (journaled; waiting for the broker "
+                    "to agree)"),
+    "manual_refused": ("手动操作未执行：{why}", "manual action not done: {why}"),
+    "manual_not_owner": ("本程序只在观察，不能交易", "this app only watches"),
+    "manual_no_pending": ("没有等待结果的委托", "no order is outstanding"),
+    "manual_pending": ("仍有信号等待结果，请先等待或撤单",
+                       "a signal is still pending: wait or cancel it first"),
+    "manual_no_layer": ("该层没有持仓", "that layer holds nothing"),
+    "manual_blocked": ("当前不能发单（看状态栏的原因）", "no order can go out now (see the status bar)"),
+    "manual_bad_lots": ("层仓无效：层 1–9 不重复，股数与价格为正", "invalid lots: layers 1–9 once each, "
+                        "positive shares and prices"),
     "step_failed": ("引擎步骤出错：{error}（下一步先恢复）",
                     "engine step failed: {error} (recovering next step)"),
 }

@@ -8,7 +8,7 @@ in ``positions`` (tagged with the pending signal id); a pending SELL's lots are 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -78,6 +78,8 @@ class LayerModel(QAbstractTableModel):
         """All layers empty."""
         super().__init__(parent)
         self._rows = [LayerRow(i, LayerState.EMPTY) for i in range(1, N_LAYERS + 1)]
+        #: the market's day: lots bought today show their time, older ones their date (with the year)
+        self.today: date | None = None
         self._headers = [self.tr("层"), self.tr("状态"), self.tr("股数"), self.tr("买入价"), self.tr("成本"),
                          self.tr("止盈价"), self.tr("浮动盈亏"), self.tr("买入时间")]
 
@@ -139,7 +141,7 @@ class LayerModel(QAbstractTableModel):
         if lot is None:
             return ""
         values = ["", "", fm.shares(lot.shares), fm.price(lot.buy_price), fm.money(lot.cost),
-                  fm.price(row.target), fm.money(row.pnl), _time(lot.time)]
+                  fm.price(row.target), fm.money(row.pnl), _time(lot.time, self.today)]
         return values[column]
 
     def _totals(self) -> tuple[int, float, float]:
@@ -169,5 +171,6 @@ class LayerModel(QAbstractTableModel):
         return None
 
 
-def _time(moment: datetime) -> str:
-    return as_shanghai(moment).strftime("%m-%d %H:%M:%S")
+def _time(moment: datetime, today: date | None) -> str:
+    local = as_shanghai(moment)
+    return local.strftime("%H:%M:%S") if local.date() == today else local.strftime("%Y-%m-%d")

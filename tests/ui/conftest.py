@@ -111,10 +111,12 @@ def make_window(qtbot: Any, tmp_path: Path, shared: Path, clock: MarketClock, qs
     def factory(settings: EngineSettings, params: Any) -> Any:
         return build_engine(settings, params, clock=clock)
 
-    def make(paper: bool = True, stale_after_s: float = 300.0, show: bool = True) -> MainWindow:
+    def make(paper: bool = True, stale_after_s: float = 300.0, show: bool = True,
+             base_shares: int | None = 0, **extra: Any) -> MainWindow:
         create_application()
         config = AppConfig(shared_dir=shared, work_dir=tmp_path / "work", paper=paper,
-                           stale_after_s=stale_after_s, session_only=False)
+                           stale_after_s=stale_after_s, session_only=False, base_shares=base_shares,
+                           path=tmp_path / "config.toml", **extra)
         window = build_window(config, qsettings, StrategyParams(), factory, clock)
         window.confirm = lambda title, text: True
         qtbot.addWidget(window)

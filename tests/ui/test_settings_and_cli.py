@@ -34,7 +34,33 @@ def test_new_settings_rebuild_the_stopped_engine(make_window, qtbot):
     window = make_window()
     window.apply_config(replace(window.config, stale_after_s=42.0))
     qtbot.waitUntil(lambda: window.controller.settings.stale_after_s == 42.0, timeout=5000)
-    assert window.qsettings.value("stale_after_s") in (42.0, "42.0")
+    assert window.qsettings.value("stale_after_s") is None  # Qt settings keep only the geometry
+
+
+def test_one_configuration_file_for_the_app_selfcheck_and_the_engine(make_window, qtbot, tmp_path: Path,
+                                                                       monkeypatch):
+    from miniqmt_gui.rehearsal.selfcheck import run_checks
+    from miniqmt_gui.ui.app_config import load_config
+    from windows_bridge.contract.config import load_settings
+
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("# my notes stay\n[risk]\nmax_orders_per_day = 7\n", encoding="utf-8")
+    window = make_window()
+    folder = tmp_path / "my_share"
+    folder.mkdir()
+    window.apply_config(replace(window.config, shared_dir=folder, stale_after_s=42.0, base_shares=12_300))
+    qtbot.waitUntil(lambda: window.controller.settings.stale_after_s == 42.0, timeout=5000)
+    text = cfg.read_text(encoding="utf-8")
+    assert "# my notes stay" in text and "max_orders_per_day = 7" in text  # the trader's file is kept
+    env = {"MINIQMT_CONFIG": str(cfg)}
+    settings = load_settings(env=env)  # what selfcheck, the engine and the Windows processes read
+    assert settings.shared_dir == folder and settings.base_shares == 12_300
+    assert settings.app.stale_after_s == 42.0 and settings.risk.max_orders_per_day == 7
+    checks = run_checks(env)
+    assert any(item.name == "shared folder" and item.verdict == "ok" and str(folder) in item.detail
+               for item in checks.items)
+    again = load_config(env=env)  # the app's next start reads the same
+    assert again.shared_dir == folder and again.stale_after_s == 42.0 and not again.first_run
 
 
 def test_geometry_and_tab_persist(make_window, qtbot):

@@ -75,7 +75,7 @@ class ChainRun:
         """The desktop app on the demo folder, live route, rehearsal mode, started."""
         return python_module(
             "miniqmt_gui", "gui", "--shared-dir", str(self.layout.shared), "--work-dir",
-            str(self.layout.app_work), "--no-simulate", "--rehearsal", "--start",
+            str(self.layout.app_work), "--no-simulate", "--rehearsal", "--start", "--demo",
         )
 
     # ------------------------------------------------------------------ life cycle
