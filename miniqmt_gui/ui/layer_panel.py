@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -18,8 +17,11 @@ from PySide6.QtWidgets import (
 from miniqmt_gui.ui import formatting as fm
 from miniqmt_gui.ui.layer_model import LayerModel, layer_rows
 from miniqmt_gui.ui.live_model import LiveView
+from miniqmt_gui.ui.orders_panel import fit_columns
 from windows_bridge.contract.market_hours import as_shanghai
 
+#: the widest text each column shows (the table's widths come from these, not from the rows on show)
+LAYER_SAMPLES = ["合计", "买入中", "100,000", "0.000", "100,000.00", "0.000", "-10,000.00", "2026-12-31"]
 OK_STYLE = "padding: 4px; border-radius: 3px; background: #e3f4ea; color: #1b5e20;"
 BAD_STYLE = "padding: 4px; border-radius: 3px; background: #fde2e1; color: #9b1c1c; font-weight: bold;"
 WARN_STYLE = "padding: 4px; border-radius: 3px; background: #fff3cd; color: #7a5b00;"
@@ -41,12 +43,14 @@ class LayerPanel(QGroupBox):
         self.table.setObjectName("layer_table")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        header.setMinimumSectionSize(24)
         self.table.verticalHeader().setDefaultSectionSize(19)
         self.table.verticalHeader().setMinimumSectionSize(17)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._table_width = fit_columns(self.table, LAYER_SAMPLES, bold=True)
+        header = self.table.horizontalHeader()
+        self.table.setMinimumWidth(self._table_width + 2 * self.table.frameWidth())
+        self.table.setMinimumHeight(19 * 10 + header.sizeHint().height() + 2 * self.table.frameWidth())
         self.broker_label = QLabel(self.tr("券商持仓：等待行情"))
         self.broker_label.setObjectName("broker_match")
         self.broker_label.setWordWrap(True)

@@ -41,9 +41,10 @@ from windows_bridge.contract.messages import Bar
 REDRAW_MS = 200
 MAX_LAYERS = 9
 #: session minutes right of 15:00 kept free for the level labels
-LABEL_MARGIN = 52
+LABEL_MARGIN = 56
 LABEL_X = SESSION_MINUTES + 2
-LABEL_GAP_PX = 15.0
+LABEL_GAP_PX = 16.0
+LABEL_FONT_PX = 11
 BUY_COLOR, TARGET_COLOR, NEXT_COLOR, LAST_COLOR = "#e07a1f", UP_COLOR, "#1d70b8", "#7b2cbf"
 
 
@@ -135,6 +136,9 @@ class LiveChart(pg.GraphicsLayoutWidget):
         for line in self.lines:
             self.price_plot.addItem(line, ignoreBounds=True)
             label = pg.TextItem("", color=line.pen.color(), anchor=(0, 0.5))
+            font = label.textItem.font()
+            font.setPixelSize(LABEL_FONT_PX)
+            label.setFont(font)
             label.setVisible(False)
             self.price_plot.addItem(label, ignoreBounds=True)
             self.labels[id(line)] = label
@@ -254,10 +258,10 @@ class LiveChart(pg.GraphicsLayoutWidget):
         for i in range(MAX_LAYERS):
             if i < len(lots):
                 lot = lots[i]
-                self._set_line(self.buy_lines[i], lot.buy_price, f"L{lot.layer} " + self.tr("买 ")
-                               + f"{lot.buy_price:.3f}")
-                self._set_line(self.target_lines[i], lot.target, f"L{lot.layer} " + self.tr("止盈 ")
-                               + f"{lot.target:.3f}")
+                # one label per lot (at its target): the buy line is the orange line of the same layer
+                self._set_line(self.buy_lines[i], lot.buy_price, "")
+                self._set_line(self.target_lines[i], lot.target,
+                               f"L{lot.layer} " + self.tr("止盈 ") + f"{lot.target:.3f}")
             else:
                 self._hide(self.buy_lines[i])
                 self._hide(self.target_lines[i])
@@ -278,15 +282,21 @@ class LiveChart(pg.GraphicsLayoutWidget):
         self.price_plot.setYRange(lo - pad, hi + pad, padding=0)
 
     def _place_labels(self) -> None:
-        """Labels right of 15:00, at their line's height, pushed apart so they never overlap."""
-        shown = [line for line in self.lines if line.isVisible() and id(line) in self.label_texts]
+        """Labels right of 15:00, at their line's height, pushed apart so they never overlap.
+
+        When the plot is too short for all of them, the last price and the next buy keep theirs, then
+        the lowest layers' targets; the others' lines stay without a label (never one label over another).
+        """
+        vb = self.price_plot.vb
+        rect = vb.sceneBoundingRect()
+        room = max(int(rect.height() // LABEL_GAP_PX), 0)
+        ordered = [self.last_line, self.next_buy_line, *self.target_lines]
+        shown = [line for line in ordered if line.isVisible() and self.label_texts.get(id(line))][:room]
         for line in self.lines:
             if line not in shown:
                 self.labels[id(line)].setVisible(False)
         if not shown:
             return
-        vb = self.price_plot.vb
-        rect = vb.sceneBoundingRect()
         wanted = [vb.mapViewToScene(QPointF(LABEL_X, float(line.value()))).y() for line in shown]
         rows = spread_labels(wanted, LABEL_GAP_PX, rect.top() + LABEL_GAP_PX / 2,
                              rect.bottom() - LABEL_GAP_PX / 2)

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -56,17 +57,17 @@ class OrdersModel(RowsModel):
         }
         self._columns = [
             Column("time", self.tr("时间"), _hms),
-            Column("direction", self.tr("方向"), self._direction, color=_side_color),
-            Column("layer", self.tr("层"), str, numeric=True),
+            Column("direction", self.tr("方向"), color=_side_color),
             Column("price", self.tr("委托价"), fmt_number(3), numeric=True),
             Column("requested", self.tr("委托量"), fmt_number(0), numeric=True),
             Column("filled", self.tr("成交量"), fmt_number(0), numeric=True),
-            Column("avg_price", self.tr("成交均价"), fmt_number(3), numeric=True),
+            Column("avg_price", self.tr("均价"), fmt_number(3), numeric=True),
             Column("status", self.tr("状态"), lambda s: self.status_names.get(str(s), str(s)),
                    color=lambda r: STATUS_COLORS.get(str(r.get("status")))),
             Column("order_id", self.tr("委托编号"), str),
             Column("message", self.tr("说明")),
             Column("signal_id", self.tr("信号")),
+            Column("layer", self.tr("层"), str, numeric=True),
         ]
         self._by_id: dict[str, int] = {}
 
@@ -75,6 +76,11 @@ class OrdersModel(RowsModel):
 
     def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Qt hook: every cell's tooltip names the signal and the full time."""
+        if role == Qt.ItemDataRole.DisplayRole and index.isValid() and self._columns[index.column()].key == \
+                "direction":  # 买入 L3: the side and the layer in one narrow column
+            row = self._rows[index.row()]
+            layer = row.get("layer")
+            return self._direction(row.get("direction")) + (f" L{layer}" if layer else "")
         if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
             row = self._rows[index.row()]
             moment = row.get("time")
@@ -184,7 +190,40 @@ def compact_table(view: QTableView) -> None:
     header = view.horizontalHeader()
     header.setStretchLastSection(True)
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setMinimumSectionSize(24)
+    header.setMinimumSectionSize(16)
+
+
+def fit_columns(view: QTableView, samples: list[str], stretch: int | None = None,
+                bold: bool = False) -> int:
+    """Fixed column widths from the widest of each column's header and ``samples[c]`` (font metrics, not
+    the rows on show, so the layout never changes with the data); returns the total width.
+
+    ``stretch`` takes what is left (its sample is its minimum). Deterministic widths are what keeps the
+    layer book and the orders free of sideways scrolling at 1280×800.
+    """
+    header = view.horizontalHeader()
+    font = QFont(view.font())
+    font.setBold(bold)  # a table with a bold totals row measures bold
+    metrics = QFontMetrics(font)
+    head_metrics = header.fontMetrics()
+    model = view.model()
+    total = 0
+    for c, sample in enumerate(samples):
+        if view.isColumnHidden(c):
+            continue
+        title = str(model.headerData(c, Qt.Orientation.Horizontal) or "")
+        width = max(metrics.horizontalAdvance(sample), head_metrics.horizontalAdvance(title)) + 6
+        header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c == stretch
+                                    else QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(c, width)
+        total += width
+    header.setStretchLastSection(False)
+    return total
+
+
+ORDER_SAMPLES = ["00:00:00", "卖出 L9", "0.000", "100,000", "100,000", "0.000", "废单", "000000000", "说明", "", ""]
+FILL_SAMPLES = ["00:00:00", "卖出", "9", "100,000", "0.000", "100,000.00", "00.00", "000000000",
+                "SELL_159201.SZ_L9_00000000"]
 
 
 class OrdersPanel(QWidget):
@@ -205,13 +244,16 @@ class OrdersPanel(QWidget):
         self.view.setObjectName("orders_view")
         self.view.setModel(self.proxy)
         compact_table(self.view)
-        self.view.setColumnHidden(len(self.model._columns) - 1, True)  # the long signal id: tooltip + CSV
-        self.view.horizontalHeader().setSectionResizeMode(len(self.model._columns) - 2,
-                                                          QHeaderView.ResizeMode.Stretch)
+        n = len(self.model._columns)
+        for hidden in (n - 2, n - 1):  # the long signal id and the layer (in 方向): tooltip + CSV
+            self.view.setColumnHidden(hidden, True)
+        fit_columns(self.view, ORDER_SAMPLES, stretch=n - 3)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.fills_view = QTableView()
         self.fills_view.setObjectName("fills_view")
         self.fills_view.setModel(self.fills)
         compact_table(self.fills_view)
+        fit_columns(self.fills_view, FILL_SAMPLES, stretch=len(FILL_SAMPLES) - 1)
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("筛选：信号、方向、说明…"))
         self.status_box = QComboBox()

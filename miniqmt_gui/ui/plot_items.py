@@ -99,18 +99,20 @@ class SessionAxis(pg.AxisItem):
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
         """pyqtgraph hook: half hours (majors), every 5 or 15 minutes (minors) when zoomed in."""
-        majors = [float(x) for x, _ in SESSION_TICKS if minVal <= x <= maxVal]
+        chosen = SESSION_TICKS if size >= 420 else SESSION_TICKS[::4]  # a small plot: 09:30, 11:30, 15:00
+        majors = [float(x) for x, _ in chosen if minVal <= x <= maxVal]
         span = max(maxVal - minVal, 1.0)
         step = 5 if span <= 60 else 15
         minors = [float(x) for x in range(0, SESSION_MINUTES + 1, step)
-                  if minVal <= x <= maxVal and x not in majors]
+                  if minVal <= x <= maxVal and x not in majors] if size >= 420 else []
         return [(30.0, majors), (float(step), minors)]
 
     def tickStrings(self, values: Sequence[float], scale: float, spacing: float) -> list[str]:
         """pyqtgraph hook: the names of the session ticks, HH:MM for minor ones."""
         names = dict(SESSION_TICKS)
-        return [names.get(round(v), session_label(v)) if spacing < 30 or round(v) in names else ""
-                for v in values]
+        small = len(values) <= 3 and spacing >= 30
+        return [("11:30" if small and round(v) == 120 else names.get(round(v), session_label(v)))
+                if spacing < 30 or round(v) in names else "" for v in values]
 
 
 class VolumeAxis(pg.AxisItem):

@@ -38,16 +38,16 @@ class QuotePanel(QGroupBox):
         self.time_label = QLabel("—")
         self.time_label.setStyleSheet("color: #555;")
         head = QGridLayout()
-        head.addWidget(self.last_label, 0, 0, 2, 1)
+        head.addWidget(self.last_label, 0, 0)
         head.addWidget(self.code_label, 0, 1, alignment=Qt.AlignmentFlag.AlignRight)
-        head.addWidget(self.change_label, 1, 1, alignment=Qt.AlignmentFlag.AlignRight)
+        head.addWidget(self.change_label, 1, 0)
+        head.addWidget(self.time_label, 1, 1, alignment=Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(3)
         layout.addLayout(head)
         layout.addLayout(self._book_grid())
         layout.addLayout(self._fields_grid())
-        layout.addWidget(self.time_label)
 
     def _book_grid(self) -> QGridLayout:
         grid = QGridLayout()
@@ -75,17 +75,19 @@ class QuotePanel(QGroupBox):
 
     def _fields_grid(self) -> QGridLayout:
         names = [("open", self.tr("今开")), ("high", self.tr("最高")), ("low", self.tr("最低")),
-                 ("pre_close", self.tr("昨收")), ("volume", self.tr("成交量(股)")),
-                 ("amount", self.tr("成交额(元)")), ("up_stop", self.tr("涨停")),
+                 ("pre_close", self.tr("昨收")), ("volume", self.tr("成交量")),
+                 ("amount", self.tr("成交额")), ("up_stop", self.tr("涨停")),
                  ("down_stop", self.tr("跌停")), ("iopv", self.tr("IOPV")), ("premium", self.tr("溢价率"))]
         grid = QGridLayout()
         grid.setVerticalSpacing(0)
         grid.setHorizontalSpacing(4)
         self.fields: dict[str, QLabel] = {}
+        self.field_names: dict[str, QLabel] = {}
         for n, (key, text) in enumerate(names):
             row, col = divmod(n, 2)
             name = QLabel(text)
             name.setStyleSheet("color: #555;")
+            self.field_names[key] = name
             grid.addWidget(name, row, col * 2)
             self.fields[key] = _label()
             grid.addWidget(self.fields[key], row, col * 2 + 1)
@@ -111,7 +113,8 @@ class QuotePanel(QGroupBox):
         self._fill_side(self.ask_prices, self.ask_vols, quote.ask_price, quote.ask_vol, quote.pre_close)
         self._fill_side(self.bid_prices, self.bid_vols, quote.bid_price, quote.bid_vol, quote.pre_close)
         self._fill_fields(quote)
-        self.time_label.setText(self.tr("行情时间 ") + as_shanghai(quote.time).strftime("%Y-%m-%d %H:%M:%S"))
+        self.time_label.setText(as_shanghai(quote.time).strftime("%Y-%m-%d %H:%M:%S"))
+        self.time_label.setToolTip(self.tr("行情时间"))
 
     def _fill_fields(self, quote: SharedQuote) -> None:
         f = self.fields
@@ -121,20 +124,21 @@ class QuotePanel(QGroupBox):
             if key != "pre_close":
                 color = fm.signed_color(value - quote.pre_close) if value else fm.FLAT
                 f[key].setStyleSheet(f"color: {color};")
-        f["volume"].setText(fm.big_number(quote.volume))
-        f["amount"].setText(fm.big_number(quote.amount) if quote.amount else "—")
+        f["volume"].setText(fm.big_number(quote.volume) + self.tr("股"))
+        f["amount"].setText(fm.big_number(quote.amount) + self.tr("元") if quote.amount else "—")
         f["up_stop"].setText(fm.price(quote.up_stop_price))
         f["up_stop"].setStyleSheet(f"color: {fm.UP};")
         f["down_stop"].setText(fm.price(quote.down_stop_price))
         f["down_stop"].setStyleSheet(f"color: {fm.DOWN};")
-        if quote.iopv > 0:
+        known = quote.iopv > 0  # IOPV and premium only when the bridge reads them
+        for key in ("iopv", "premium"):
+            f[key].setVisible(known)
+            self.field_names[key].setVisible(known)
+        if known:
             premium = (quote.price / quote.iopv - 1) * 100
             f["iopv"].setText(f"{quote.iopv:.4f}")
             f["premium"].setText(f"{premium:+.2f}%")
             f["premium"].setStyleSheet(f"color: {fm.signed_color(premium)};")
-        else:
-            f["iopv"].setText(self.tr("不可用"))
-            f["premium"].setText("—")
 
     @staticmethod
     def _fill_side(prices: list[QLabel], vols: list[QLabel], values: list[float], volumes: list[float],
