@@ -118,11 +118,31 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+#: a result's status in the words of QMT's order page (a final partial fill had its rest cancelled: 部撤)
+STATUS_WORDS: dict[str, tuple[str, str]] = {
+    "filled": ("已成", "filled"), "partially_filled": ("部撤", "partly filled, rest cancelled"),
+    "cancelled": ("已撤", "cancelled"), "rejected": ("废单", "rejected"),
+    "simulated": ("模拟成交", "simulated"),
+    "in_doubt": ("状态不明", "in doubt"),
+}
+
+
+def status_word(status: str, lang: Lang = "zh") -> str:
+    """``filled`` → 已成, ``partially_filled`` → 部撤, … (unknown values as they are)."""
+    pair = STATUS_WORDS.get(status)
+    return status if pair is None else pair[0] if lang == "zh" else pair[1]
+
+
 def text(key: str, lang: Lang = "zh", **values: object) -> str:
-    """The message ``key`` in ``lang`` with ``values`` filled in; unknown keys come back as is."""
+    """The message ``key`` in ``lang`` with ``values`` filled in; unknown keys come back as is.
+
+    A ``status`` value is said in the words traders know (:func:`status_word`).
+    """
     pair = CATALOGUE.get(key)
     if pair is None:
         return key
+    if "status" in values:
+        values["status"] = status_word(str(values["status"]), lang)
     template = pair[0] if lang == "zh" else pair[1]
     try:
         return template.format(**values)
