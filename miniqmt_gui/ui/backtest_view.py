@@ -288,7 +288,8 @@ class BacktestView(QWidget):
         text = self.tr("回测完成：%1，%2 根 K 线，%3 笔交易；"
                        "总耗时 %4 s（含启动与读取，逐根回测 %5 ms）") \
             .replace("%1", label).replace("%2", f"{m.get('bars', 0):,}") \
-            .replace("%3", str(m.get("trades", 0))).replace("%4", f"{total:.1f}").replace("%5", f"{float(m.get('elapsed_s', 0.0)) * 1000:.1f}")
+            .replace("%3", str(m.get("trades", 0))).replace("%4", f"{total:.1f}") \
+            .replace("%5", f"{float(m.get('elapsed_s', 0.0)) * 1000:.1f}")
         self.status_label.setText(text)
         self.message.emit(text)
         # charts and table are drawn in separate event-loop turns, each painted before the next starts,
