@@ -79,8 +79,24 @@ def display_available(env: dict[str, str] | None = None, platform: str = sys.pla
     return any(env.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
+#: the one line a base install gets instead of a traceback (the fake QMT uses the wheel's constants)
+NEEDS_XTQUANT = ('miniqmt demo needs the xtquant wheel (its fake QMT terminal uses the real constants): '
+                 'pip install "miniqmt[windows]"')
+
+
+def missing_demo_dependency() -> str:
+    """The install hint when something the demo's processes import is not installed ("" = fine)."""
+    import importlib.util
+
+    return NEEDS_XTQUANT if importlib.util.find_spec("xtquant") is None else ""
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the demo; see the module docstring for what happens and the exit codes."""
+    hint = missing_demo_dependency()
+    if hint:
+        print(hint, file=sys.stderr)
+        return 2
     from miniqmt_gui.rehearsal.demo.options import DemoOptions
     from miniqmt_gui.rehearsal.demo.runner import ChainRun, StartError
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -139,6 +140,32 @@ class SettingsDialog(QDialog):
                 text += self.tr("；未发现执行端心跳")
         self.check_label.setText(text)
         self.check_label.setStyleSheet(f"color: {color};")
+
+    def accept(self) -> None:
+        """OK: refuse a shared folder that does not exist (offer to create it), highlighting the field."""
+        folder = Path(self.shared_edit.text().strip())
+        self.shared_edit.setStyleSheet("")
+        if not str(folder) or not folder.is_dir():
+            question = self.tr("共享文件夹 %1 不存在。\n\n如果 Windows 虚拟机通过 Parallels 共享 Mac 的"
+                               "文件夹，请先检查共享设置。现在在本机创建这个文件夹吗？")
+            question = question.replace("%1", str(folder))
+            if not self.confirm_create(self.tr("共享文件夹不存在"), question):
+                self.shared_edit.setStyleSheet("border: 2px solid #c1121f;")
+                self.shared_edit.setFocus()
+                self.check_label.setText(self.tr("✗ 文件夹不存在：请选择已存在的共享文件夹，或允许创建"))
+                self.check_label.setStyleSheet("color: #c1121f;")
+                return
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                self.check_label.setText(self.tr("✗ 无法创建：") + str(exc))
+                return
+        super().accept()
+
+    def confirm_create(self, title: str, text: str) -> bool:
+        """Ask before creating the folder (tests replace this)."""
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
 
     def config(self) -> AppConfig:
         """The edited configuration."""
