@@ -139,6 +139,7 @@ class LiveChart(pg.GraphicsLayoutWidget):
             font = label.textItem.font()
             font.setPixelSize(LABEL_FONT_PX)
             label.setFont(font)
+            label.textItem.document().setDocumentMargin(1)  # the rect is the text: rows can be tight
             label.setVisible(False)
             self.price_plot.addItem(label, ignoreBounds=True)
             self.labels[id(line)] = label
@@ -289,20 +290,23 @@ class LiveChart(pg.GraphicsLayoutWidget):
         """
         vb = self.price_plot.vb
         rect = vb.sceneBoundingRect()
-        room = max(int(rect.height() // LABEL_GAP_PX), 0)
         ordered = [self.last_line, self.next_buy_line, *self.target_lines]
-        shown = [line for line in ordered if line.isVisible() and self.label_texts.get(id(line))][:room]
+        candidates = [line for line in ordered if line.isVisible() and self.label_texts.get(id(line))]
+        for line in candidates:
+            self.labels[id(line)].setText(self.label_texts[id(line)])
+        heights = [self.labels[id(line)].textItem.boundingRect().height() for line in candidates]  # pixels
+        gap = max([LABEL_GAP_PX, *[h + 1 for h in heights]])  # a row is at least one label high
+        room = max(int(rect.height() // gap), 0)
+        shown = candidates[:room]
         for line in self.lines:
             if line not in shown:
                 self.labels[id(line)].setVisible(False)
         if not shown:
             return
         wanted = [vb.mapViewToScene(QPointF(LABEL_X, float(line.value()))).y() for line in shown]
-        rows = spread_labels(wanted, LABEL_GAP_PX, rect.top() + LABEL_GAP_PX / 2,
-                             rect.bottom() - LABEL_GAP_PX / 2)
+        rows = spread_labels(wanted, gap, rect.top() + gap / 2, rect.bottom() - gap / 2)
         for line, row in zip(shown, rows, strict=True):
             label = self.labels[id(line)]
-            label.setText(self.label_texts[id(line)])
             label.setPos(LABEL_X, vb.mapSceneToView(QPointF(rect.left(), row)).y())
             label.setVisible(True)
 

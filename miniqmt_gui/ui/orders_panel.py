@@ -70,6 +70,8 @@ class OrdersModel(RowsModel):
             Column("layer", self.tr("层"), str, numeric=True),
         ]
         self._by_id: dict[str, int] = {}
+        self.rule_names = {"grid_buy": self.tr("网格买入"), "take_profit": self.tr("止盈"),
+                           "float_loss_stop": self.tr("浮亏止损"), "manual_sell": self.tr("手动卖出")}
 
     def _direction(self, value: Any) -> str:
         return self.tr("买入") if value == "BUY" else self.tr("卖出")
@@ -93,8 +95,9 @@ class OrdersModel(RowsModel):
         s = event.signal
         row = {"time": s.timestamp, "signal_id": s.signal_id, "direction": s.direction, "layer": s.layer,
                "price": s.price, "requested": s.shares, "filled": None, "avg_price": None, "status": "sent",
-               "order_id": None, "message": (self.tr("恢复重发 ") if event.reemitted else "")
-               + (event.rule or s.reason)}
+               "order_id": None, "rule": event.rule or s.reason,
+               "message": (self.tr("恢复重发 ") if event.reemitted else "")
+               + self.rule_names.get(event.rule, event.rule or s.reason)}
         if s.signal_id in self._by_id:
             self.update_row(self._by_id[s.signal_id], row)
             return
@@ -110,7 +113,9 @@ class OrdersModel(RowsModel):
             "price": None}
         row = {**base, "requested": r.requested_shares, "filled": r.filled_shares,
                "avg_price": r.avg_price or None, "status": r.status.value, "order_id": r.order_id,
-               "message": r.message}
+               "message": " · ".join(t for t in (self.rule_names.get(str(base.get("rule", "")),
+                                                                      str(base.get("rule", "") or "")),
+                                                 r.message) if t)}
         if position is None:
             self._by_id[r.signal_id] = self.rowCount()
             self.append_row(row)

@@ -75,8 +75,8 @@ def test_gui_command_writes_a_screenshot(tmp_path: Path):
     png = tmp_path / "shot.png"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MINIQMT_CONFIG=str(tmp_path / "none.toml"))
     done = subprocess.run(
-        [sys.executable, "-m", "miniqmt_gui", "gui", "--work-dir", str(tmp_path / "work"),
-         "--shared-dir", str(tmp_path / "shared"), "--lang", "en", "--screenshot", str(png),
+        [sys.executable, "-m", "miniqmt_gui", "--lang", "en", "--work-dir", str(tmp_path / "work"),
+         "--shared-dir", str(tmp_path / "shared"), "--screenshot", str(png),
          "--after", "0.3"],
         env=env, capture_output=True, text=True, timeout=120,
     )
