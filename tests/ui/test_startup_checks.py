@@ -50,7 +50,8 @@ def test_no_check_where_qt_does_not_use_xcb():
     offscreen = {"QT_QPA_PLATFORM": "offscreen", "DISPLAY": ":0"}
     assert xcb_check.check_xcb(offscreen, "linux", ldd=never) is None
     assert xcb_check.check_xcb({"WAYLAND_DISPLAY": "w", "DISPLAY": ":0"}, "linux", ldd=never) is None
-    assert xcb_check.check_xcb({"DISPLAY": ":0"}, "linux", ldd=lambda p: "", plugin=lambda: Path("/x")) is None
+    all_there = xcb_check.check_xcb({"DISPLAY": ":0"}, "linux", ldd=lambda p: "", plugin=lambda: Path("/x"))
+    assert all_there is None
 
 
 def test_the_app_command_stops_before_qt_with_the_message(monkeypatch, capsys):
