@@ -21,7 +21,7 @@ from miniqmt_gui.ui.orders_panel import fit_columns
 from windows_bridge.contract.market_hours import as_shanghai
 
 #: the widest text each column shows (the table's widths come from these, not from the rows on show)
-LAYER_SAMPLES = ["合计", "买入中", "100,000", "0.000", "100,000.00", "0.000", "-10,000.00", "2026-12-31"]
+LAYER_SAMPLES = ["合计", "买入中", "100,000", "0.000", "0.000", "-10,000.00", "2026-12-31"]
 OK_STYLE = "padding: 4px; border-radius: 3px; background: #e3f4ea; color: #1b5e20;"
 BAD_STYLE = "padding: 4px; border-radius: 3px; background: #fde2e1; color: #9b1c1c; font-weight: bold;"
 WARN_STYLE = "padding: 4px; border-radius: 3px; background: #fff3cd; color: #7a5b00;"

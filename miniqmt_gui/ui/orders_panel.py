@@ -198,6 +198,9 @@ def compact_table(view: QTableView) -> None:
     header.setMinimumSectionSize(16)
 
 
+CELL_MARGINS = 12
+
+
 def fit_columns(view: QTableView, samples: list[str], stretch: int | None = None,
                 bold: bool = False) -> int:
     """Fixed column widths from the widest of each column's header and ``samples[c]`` (font metrics, not
@@ -217,7 +220,8 @@ def fit_columns(view: QTableView, samples: list[str], stretch: int | None = None
         if view.isColumnHidden(c):
             continue
         title = str(model.headerData(c, Qt.Orientation.Horizontal) or "")
-        width = max(metrics.horizontalAdvance(sample), head_metrics.horizontalAdvance(title)) + 6
+        # the cell's own margins (the style's focus frame and text margins) come on top of the text
+        width = max(metrics.horizontalAdvance(sample), head_metrics.horizontalAdvance(title)) + CELL_MARGINS
         header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c == stretch
                                     else QHeaderView.ResizeMode.Fixed)
         header.resizeSection(c, width)

@@ -4,7 +4,7 @@ table's 成交股数 / 成交均价 / 状态 / 说明 were off-screen and the la
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QAbstractScrollArea
+from PySide6.QtWidgets import QAbstractScrollArea, QHeaderView
 
 from miniqmt_gui.live.events import TradingState
 
@@ -40,6 +40,11 @@ def test_everything_important_fits(make_window, qtbot, feed, size):
     for c in range(window.live.orders.model.columnCount() - 2):  # every visible column is on screen
         assert header.sectionViewportPosition(c) + header.sectionSize(c) <= orders.viewport().width() + 1
     assert _fits_sideways(window.live.layers.table), "the layer table scrolls sideways"
+    for view in (orders, window.live.layers.table):  # and no cell is cut short ("15:15:…")
+        for c in range(view.model().columnCount()):
+            stretched = view.horizontalHeader().sectionResizeMode(c) == QHeaderView.ResizeMode.Stretch
+            if not view.isColumnHidden(c) and not stretched:
+                assert view.horizontalHeader().sectionSize(c) >= view.sizeHintForColumn(c), (view.objectName(), c)
     assert _layer_rows_visible(window), "the 合计 row is hidden"
     left = window.live.left_scroll
     assert left.widget().minimumSizeHint().width() <= left.viewport().width(), "the left column is clipped"
