@@ -127,9 +127,9 @@ class LayerModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and row.lot is not None:
             lot = row.lot
+            bought = as_shanghai(lot.time).strftime("%Y-%m-%d %H:%M:%S")
             return self.tr("L%1 成本 %2 元（含手续费），买入 %3，信号 %4").replace("%1", str(row.layer)) \
-                .replace("%2", fm.money(lot.cost)).replace("%3", as_shanghai(lot.time).strftime("%Y-%m-%d %H:%M:%S")) \
-                .replace("%4", lot.signal_id or "—")
+                .replace("%2", fm.money(lot.cost)).replace("%3", bought).replace("%4", lot.signal_id or "—")
         if role == Qt.ItemDataRole.ForegroundRole:
             if index.column() == 5 and row.lot is not None:
                 return QBrush(QColor(fm.signed_color(row.pnl)))

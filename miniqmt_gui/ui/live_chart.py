@@ -135,7 +135,7 @@ class LiveChart(pg.GraphicsLayoutWidget):
         self.labels: dict[int, pg.TextItem] = {}
         for line in self.lines:
             self.price_plot.addItem(line, ignoreBounds=True)
-            label = pg.TextItem("", color=line.pen.color(), anchor=(0, 0.5))
+            label = pg.TextItem("", color=line.pen.color(), anchor=(0, 1.0))  # sits just above its line
             font = label.textItem.font()
             font.setPixelSize(LABEL_FONT_PX)
             label.setFont(font)
@@ -304,7 +304,7 @@ class LiveChart(pg.GraphicsLayoutWidget):
         if not shown:
             return
         wanted = [vb.mapViewToScene(QPointF(LABEL_X, float(line.value()))).y() for line in shown]
-        rows = spread_labels(wanted, gap, rect.top() + gap / 2, rect.bottom() - gap / 2)
+        rows = spread_labels(wanted, gap, rect.top() + gap, rect.bottom())
         for line, row in zip(shown, rows, strict=True):
             label = self.labels[id(line)]
             label.setPos(LABEL_X, vb.mapSceneToView(QPointF(rect.left(), row)).y())

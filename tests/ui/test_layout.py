@@ -44,7 +44,8 @@ def test_everything_important_fits(make_window, qtbot, feed, size):
         for c in range(view.model().columnCount()):
             stretched = view.horizontalHeader().sectionResizeMode(c) == QHeaderView.ResizeMode.Stretch
             if not view.isColumnHidden(c) and not stretched:
-                assert view.horizontalHeader().sectionSize(c) >= view.sizeHintForColumn(c), (view.objectName(), c)
+                needed = view.sizeHintForColumn(c)
+                assert view.horizontalHeader().sectionSize(c) >= needed, (view.objectName(), c)
     assert _layer_rows_visible(window), "the 合计 row is hidden"
     left = window.live.left_scroll
     assert left.widget().minimumSizeHint().width() <= left.viewport().width(), "the left column is clipped"
