@@ -74,7 +74,8 @@ class MainWindow(QMainWindow):
         self.confirm = self._ask
         #: closing without asking (Ctrl+C / SIGTERM, the screenshot command)
         self.quiet_close = False
-        self.pnl = {False: PnlTracker(), True: PnlTracker()}
+        self.pnl = {paper: PnlTracker(commission_rate=params.commission_rate,
+                                      min_commission=params.min_commission) for paper in (False, True)}
         self._signals: dict[str, SignalEvent] = {}
         self._active: set[str] = set()
         self._settings_dialog: SettingsDialog | None = None
@@ -194,6 +195,8 @@ class MainWindow(QMainWindow):
         """Use and save validated parameters."""
         self.params = params
         self.config.preset = preset
+        for tracker in self.pnl.values():
+            tracker.commission_rate, tracker.min_commission = params.commission_rate, params.min_commission
         self._save()
         self.controller.set_params(params)
         path = params_path()

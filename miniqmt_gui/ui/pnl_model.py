@@ -6,6 +6,8 @@
 * **Alpha (grid)** = realised + floating; **Beta (base)** = base shares × (last − previous close), the base
   position's move today; **fees** = commissions of today's fills; **total** = Alpha + Beta.
 
+A result without ``fees`` (the executor does not report the broker's commission yet) is charged the
+strategy's commission (rate × value, at least the minimum), as the backtest does.
 Realised and fees count the results this app applied since the day began (a restart starts them at 0;
 the decision journal and the end-of-day report keep the full day). Paper and live are tracked apart.
 The intraday curve samples the total once per session minute.
@@ -40,6 +42,8 @@ class PnlTracker:
     """One mode's (paper or live) P&L of the day."""
 
     day: date | None = None
+    commission_rate: float = 0.0001
+    min_commission: float = 0.0
     realised: float = 0.0
     fees: float = 0.0
     curve: dict[int, float] = field(default_factory=dict)
@@ -55,11 +59,13 @@ class PnlTracker:
         r = event.result
         if r.filled_shares <= 0:
             return
-        self.fees += r.fees
+        value = r.filled_shares * r.avg_price
+        fee = r.fees if r.fees > 0 else max(value * self.commission_rate, self.min_commission)
+        self.fees += fee
         sold = self._sells.pop(r.signal_id, None)
         if r.direction == "SELL" and sold is not None and sold[1] > 0:
             cost, shares = sold
-            self.realised += r.filled_shares * r.avg_price - r.fees - cost * r.filled_shares / shares
+            self.realised += value - fee - cost * r.filled_shares / shares
 
     def figures(self, view: LiveView, base_shares: int | None) -> PnlFigures:
         """The panel's numbers for ``view`` (also rolls the day and samples the curve)."""
