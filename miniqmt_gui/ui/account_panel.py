@@ -17,6 +17,9 @@ from miniqmt_gui.ui.live_model import LiveView
 from miniqmt_gui.ui.plot_items import SESSION_MINUTES, SessionAxis
 from miniqmt_gui.ui.pnl_model import PnlFigures
 
+#: the widest money the panels show (the column is sized for it before any data arrives)
+WIDEST_MONEY = "1,999,999.99"
+
 
 def _grid(parent: QGroupBox, names: list[tuple[str, str]]) -> tuple[QGridLayout, dict[str, QLabel]]:
     """Label/value pairs two per row; returns the layout and the value labels by key."""
@@ -30,6 +33,7 @@ def _grid(parent: QGroupBox, names: list[tuple[str, str]]) -> tuple[QGridLayout,
         name.setStyleSheet("color: #555;")
         value = QLabel("—")
         value.setObjectName(f"value_{key}")
+        value.setMinimumWidth(value.fontMetrics().horizontalAdvance(WIDEST_MONEY))  # sized for the data
         value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         grid.addWidget(name, row, col * 2)
         grid.addWidget(value, row, col * 2 + 1)

@@ -27,7 +27,11 @@ def install_qt_translator(app: QCoreApplication, lang: Lang) -> QTranslator | No
 
     Qt ships them (``qtbase_zh_CN.qm``); without this a Chinese window shows English buttons.
     """
+    installed = app.findChild(QTranslator, f"qt_{lang}")
+    if installed is not None:  # once per application, however often the app is set up (tests)
+        return installed
     translator = QTranslator(app)
+    translator.setObjectName(f"qt_{lang}")
     name = "qtbase_zh_CN" if lang == "zh" else "qtbase_en"
     if not translator.load(name, QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         translator.deleteLater()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from miniqmt_gui.ui import formatting as fm
-from miniqmt_gui.ui.layer_model import LayerModel, layer_rows
+from miniqmt_gui.ui.layer_model import LayerModel, LayerState, layer_rows
 from miniqmt_gui.ui.live_model import LiveView
 from miniqmt_gui.ui.orders_panel import fit_columns
 from windows_bridge.contract.market_hours import as_shanghai
@@ -47,7 +47,9 @@ class LayerPanel(QGroupBox):
         self.table.verticalHeader().setMinimumSectionSize(17)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._table_width = fit_columns(self.table, LAYER_SAMPLES, bold=True)
+        states = [self.model.state_text(state) for state in LayerState]
+        widest = max(states, key=self.table.fontMetrics().horizontalAdvance)
+        self._table_width = fit_columns(self.table, [self.tr("合计"), widest, *LAYER_SAMPLES[2:]], bold=True)
         header = self.table.horizontalHeader()
         self.table.setMinimumWidth(self._table_width + 2 * self.table.frameWidth())
         self.table.setMinimumHeight(19 * 10 + header.sizeHint().height() + 2 * self.table.frameWidth())

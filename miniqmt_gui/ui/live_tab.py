@@ -39,7 +39,6 @@ STYLES = {
     LILAC: "background: #efe3fa; color: #5a189a; font-weight: bold;",
     DEMO: "background: #dfe7f2; color: #1d3557; font-weight: bold;",
 }
-LEFT_WIDTH = 320
 #: the live tab is dense: a slightly smaller font and tight cells keep 1280×800 free of sideways scrolling
 COMPACT = ("QTableView, QGroupBox, QLabel, QLineEdit, QComboBox, QPushButton, QTabBar, QCheckBox "
            "{ font-size: 12px; } QHeaderView::section { padding: 1px 3px; font-size: 12px; }")
@@ -143,7 +142,8 @@ class LiveTab(QWidget):
         self.left_scroll.setWidgetResizable(True)
         self.left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.left_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.left_scroll.setFixedWidth(LEFT_WIDTH)
+        # as wide as the panels need in the UI's language (English labels are shorter), never clipped
+        self.left_scroll.setFixedWidth(left.minimumSizeHint().width() + 4)
         chart_box = QWidget()
         chart_layout = QVBoxLayout(chart_box)
         chart_layout.setContentsMargins(0, 0, 0, 0)

@@ -198,7 +198,7 @@ def compact_table(view: QTableView) -> None:
     header.setMinimumSectionSize(16)
 
 
-CELL_MARGINS = 12
+CELL_MARGINS = 10
 
 
 def fit_columns(view: QTableView, samples: list[str], stretch: int | None = None,
@@ -257,7 +257,7 @@ class OrdersPanel(QWidget):
         n = len(self.model._columns)
         for hidden in (n - 2, n - 1):  # the long signal id and the layer (in 方向): tooltip + CSV
             self.view.setColumnHidden(hidden, True)
-        fit_columns(self.view, ORDER_SAMPLES, stretch=n - 3)
+        fit_columns(self.view, self._order_samples(), stretch=n - 3)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.fills_view = QTableView()
         self.fills_view.setObjectName("fills_view")
@@ -283,6 +283,16 @@ class OrdersPanel(QWidget):
         self.status_box.currentIndexChanged.connect(self._refilter)
         self.export_button.clicked.connect(self._export)
         self.journal_button.clicked.connect(self._export_journal)
+
+    def _order_samples(self) -> list[str]:
+        """The widest text of each order column in the UI's language."""
+        metrics = self.view.fontMetrics()
+        # the everyday statuses; a rare 状态不明 / 模拟成交 may be cut short (its tooltip says it in full)
+        everyday = [self.model.status_names[k] for k in ("sent", "filled", "partially_filled", "cancelled",
+                                                         "rejected")]
+        widest = max(everyday, key=metrics.horizontalAdvance)
+        side = max((self.model._direction(d) for d in ("BUY", "SELL")), key=metrics.horizontalAdvance)
+        return [ORDER_SAMPLES[0], side + " L9", *ORDER_SAMPLES[2:6], widest, *ORDER_SAMPLES[7:]]
 
     def set_mode(self, paper: bool) -> None:
         """Show the paper or the live history."""

@@ -90,6 +90,7 @@ class QuotePanel(QGroupBox):
             self.field_names[key] = name
             grid.addWidget(name, row, col * 2)
             self.fields[key] = _label()
+            self.fields[key].setMinimumWidth(self.fields[key].fontMetrics().horizontalAdvance("9999.9万元"))
             grid.addWidget(self.fields[key], row, col * 2 + 1)
         self.volume_label = self.fields["volume"]
         return grid

@@ -4,9 +4,12 @@ table's 成交股数 / 成交均价 / 状态 / 说明 were off-screen and the la
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QAbstractScrollArea, QHeaderView
 
 from miniqmt_gui.live.events import TradingState
+from miniqmt_gui.ui.formatting import set_language
+from miniqmt_gui.ui.i18n import install_translator
 
 
 def _fits_sideways(area: QAbstractScrollArea) -> bool:
@@ -19,8 +22,21 @@ def _layer_rows_visible(window) -> bool:
     return last.isValid() and last.bottom() <= table.viewport().height()
 
 
+@pytest.fixture(params=["zh", "en"])
+def lang(request, qapp):
+    """The UI language (English is longer: nothing may be clipped in it either)."""
+    if request.param == "zh":
+        yield "zh"
+        return
+    translator = install_translator(qapp, "en")
+    set_language("en")
+    yield "en"
+    set_language("zh")
+    QCoreApplication.removeTranslator(translator)
+
+
 @pytest.mark.parametrize("size", [(1280, 800), (1440, 900)])
-def test_everything_important_fits(make_window, qtbot, feed, size):
+def test_everything_important_fits(make_window, qtbot, feed, size, lang):
     window = make_window(paper=True, base_shares=200_000)
     window.resize(*size)
     window.controls.action("start").trigger()
