@@ -28,7 +28,8 @@ def install_qt_translator(app: QCoreApplication, lang: Lang) -> QTranslator | No
     Qt ships them (``qtbase_zh_CN.qm``); without this a Chinese window shows English buttons.
     """
     installed = app.findChild(QTranslator, f"qt_{lang}")
-    if installed is not None:  # once per application, however often the app is set up (tests)
+    if installed is not None:  # one translator per application, however often the app is set up (tests)
+        app.installTranslator(installed)
         return installed
     translator = QTranslator(app)
     translator.setObjectName(f"qt_{lang}")
