@@ -54,6 +54,6 @@ def test_every_ui_text_has_its_english(qapp):
     from pathlib import Path
 
     ts = Path(qm_path("en")).with_suffix(".ts")
-    unfinished = [m.findtext("source") for m in ET.parse(ts).iter("message")
-                  if (m.find("translation") is not None and m.find("translation").get("type") == "unfinished")]
+    translations = [(m.findtext("source"), m.find("translation")) for m in ET.parse(ts).iter("message")]
+    unfinished = [source for source, t in translations if t is not None and t.get("type") == "unfinished"]
     assert unfinished == []
