@@ -155,6 +155,7 @@ class LiveChart(pg.GraphicsLayoutWidget):
         self._bars_key: tuple[object, ...] = ()
         self._use_candles = True
         self._paper = False
+        self._stopped = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REDRAW_MS)
@@ -201,11 +202,12 @@ class LiveChart(pg.GraphicsLayoutWidget):
         self._schedule()
 
     def stop(self) -> None:
-        """Stop the redraw timer (window closing)."""
+        """Stop the redraw timer for good (window closing): a frame or event still queued starts nothing."""
+        self._stopped = True
         self._timer.stop()
 
     def _schedule(self) -> None:
-        if not self._timer.isActive():
+        if not self._stopped and not self._timer.isActive():
             self._timer.start()
 
     # ------------------------------------------------------------------ drawing

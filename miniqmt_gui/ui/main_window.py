@@ -204,7 +204,8 @@ class MainWindow(QMainWindow):
 
     def edit_settings(self, first_run: bool = False, focus: str = "") -> None:
         """Settings (or first-run setup) dialog; ``focus`` = a field to start in (``base``)."""
-        dialog = SettingsDialog(self.config, self.controller.check_shared, first_run, self)
+        dialog = SettingsDialog(self.config, self.controller.check_shared, first_run, self,
+                                base_suggestion=self._base_suggestion())
         self._settings_dialog = dialog
         dialog.run_check()
         if focus == "base":
@@ -215,6 +216,16 @@ class MainWindow(QMainWindow):
             where = dialog.day_section.store_secrets()
             self.live.log.add(self.tr("通知地址已保存到：") + where)
             self.apply_config(dialog.config())
+
+    def _base_suggestion(self) -> tuple[int, int] | None:
+        """(the real broker's position, the live book's lots) from the bridge's last trusted quote."""
+        view = self.controller.view
+        quote = view.snapshot.quote if view is not None else None
+        if quote is None or quote.positions_status != "ok" or quote.position is None:
+            return None
+        paper = view.snapshot.status.paper if view is not None else True
+        lots = 0 if paper or view is None else sum(lot.shares for lot in view.snapshot.book.positions)
+        return quote.position.volume, lots
 
     def apply_config(self, new: AppConfig, reset_paper: bool = False) -> None:
         """Store new settings; the engine is rebuilt when it is stopped (otherwise: later)."""
@@ -324,6 +335,8 @@ class MainWindow(QMainWindow):
 
     def on_view(self, view: LiveView) -> None:
         """A new engine frame."""
+        if self._closed:  # a frame still queued while the window closed
+            return
         paper = view.snapshot.status.paper
         active = self.live.set_view(view, self._texts, self._buttons, self.config.demo)
         self.live.pnl.show_figures(self.pnl[paper].figures(view, self.controller.settings.base_shares),
@@ -356,6 +369,8 @@ class MainWindow(QMainWindow):
 
     def on_event(self, event: Any) -> None:
         """An engine event: orders, fills, log lines, reconcile prompts."""
+        if self._closed:
+            return
         self.day.on_event(event)
         paper = self.controller.settings.paper
         if isinstance(event, SignalEvent):
@@ -416,6 +431,8 @@ class MainWindow(QMainWindow):
         self.notifier.notify(self.tr("引擎错误"), error, critical=True)
 
     def _on_mode(self, paper: bool) -> None:
+        if self._closed:
+            return
         self.controls.set_mode(paper, self.config.demo)
         self.live.orders.set_mode(paper)
         self.live.chart.set_paper(paper)

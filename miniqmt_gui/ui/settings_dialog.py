@@ -38,8 +38,12 @@ class SettingsDialog(QDialog):
     """Edit an :class:`AppConfig`; :meth:`config` returns the edited copy."""
 
     def __init__(self, config: AppConfig, checker: Callable[[str], None], first_run: bool = False,
-                 parent: QWidget | None = None) -> None:
-        """``checker(path)`` starts an asynchronous check that ends in :meth:`show_check`."""
+                 parent: QWidget | None = None, base_suggestion: tuple[int, int] | None = None) -> None:
+        """``checker(path)`` starts an asynchronous check that ends in :meth:`show_check`.
+
+        ``base_suggestion`` = (the broker's position now, the book's lots): the base position is offered
+        as their difference, for the trader to confirm (live trading needs the base known).
+        """
         super().__init__(parent)
         self.setWindowTitle(self.tr("首次设置") if first_run else self.tr("设置"))
         self._config = config
@@ -55,6 +59,16 @@ class SettingsDialog(QDialog):
         self.base_spin.setSingleStep(100)
         self.base_spin.setSpecialValueText(self.tr("未知"))
         self.base_spin.setValue(-1 if config.base_shares is None else config.base_shares)
+        self.base_suggest = QPushButton()
+        self.base_suggest.setObjectName("base_suggestion")
+        self.base_suggest.setVisible(base_suggestion is not None)
+        if base_suggestion is not None:
+            broker, lots = base_suggestion
+            self.suggested_base = max(broker - lots, 0)
+            text = self.tr("用券商持仓 %1 − 账本层仓 %2 = %3 股")
+            self.base_suggest.setText(text.replace("%1", f"{broker:,}").replace("%2", f"{lots:,}")
+                                      .replace("%3", f"{self.suggested_base:,}"))
+            self.base_suggest.clicked.connect(lambda: self.base_spin.setValue(self.suggested_base))
         self.session_box = QCheckBox(self.tr("仅在连续竞价时段发单（09:30–11:30，13:00–14:57）"))
         self.session_box.setChecked(config.session_only)
         self.lang_box = QComboBox()
@@ -94,7 +108,10 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("本地工作文件夹"), work_row)
         form.addRow(self.tr("行情过期阈值"), self.stale_spin)
         form.addRow(self.tr("拒单后静默期"), self.silent_spin)
-        form.addRow(self.tr("底仓股数（Beta）"), self.base_spin)
+        base_row = QHBoxLayout()
+        base_row.addWidget(self.base_spin, 1)
+        base_row.addWidget(self.base_suggest)
+        form.addRow(self.tr("底仓股数（Beta）"), base_row)
         form.addRow("", self.session_box)
         form.addRow(self.tr("界面语言（重启后生效）"), self.lang_box)
         form.addRow("", self.notify_box)

@@ -3,59 +3,59 @@
 <context>
     <name>AccountPanel</name>
     <message>
-        <location filename="../../miniqmt_gui/ui/account_panel.py" line="50" />
-        <location filename="../../miniqmt_gui/ui/account_panel.py" line="65" />
+        <location filename="../../miniqmt_gui/ui/account_panel.py" line="49" />
+        <location filename="../../miniqmt_gui/ui/account_panel.py" line="64" />
         <source>券商账户</source>
         <extracomment>the widest money the panels show (the column is sized for it before any data arrives)</extracomment>
         <translation>Broker account</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/account_panel.py" line="53" />
+        <location filename="../../miniqmt_gui/ui/account_panel.py" line="52" />
         <source>可用资金</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/account_panel.py" line="53" />
+        <location filename="../../miniqmt_gui/ui/account_panel.py" line="52" />
         <source>冻结资金</source>
         <translation>Frozen</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/account_panel.py" line="54" />
+        <location filename="../../miniqmt_gui/ui/account_panel.py" line="53" />
         <source>持仓市值</source>
         <translation>Mkt value</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/account_panel.py" line="54" />
+        <location filename="../../miniqmt_gui/ui/account_panel.py" line="53" />
         <source>总资产</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/account_panel.py" line="55" />
+        <location filename="../../miniqmt_gui/ui/account_panel.py" line="54" />
         <source>持仓（股）</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/account_panel.py" line="55" />
+        <location filename="../../miniqmt_gui/ui/account_panel.py" line="54" />
         <source>可卖（T+1）</source>
         <translation>Sellable</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/account_panel.py" line="56" />
+        <location filename="../../miniqmt_gui/ui/account_panel.py" line="55" />
         <source>成本价</source>
         <translation>Avg cost</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/account_panel.py" line="56" />
+        <location filename="../../miniqmt_gui/ui/account_panel.py" line="55" />
         <source>持仓盈亏</source>
         <translation>P/L</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/account_panel.py" line="65" />
+        <location filename="../../miniqmt_gui/ui/account_panel.py" line="64" />
         <source>模拟账户（模拟盘）</source>
         <translation>Simulated account</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/account_panel.py" line="76" />
+        <location filename="../../miniqmt_gui/ui/account_panel.py" line="75" />
         <source>查询失败</source>
         <translation>query failed</translation>
     </message>
@@ -790,53 +790,53 @@ They disagree, so new buys are paused (sells continue).
 <context>
     <name>LiveChart</name>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="221" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="223" />
         <source>最新 </source>
         <extracomment>session minutes right of 15:00 kept free for the level labels</extracomment>
         <translation>last </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="265" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="267" />
         <source>止盈 </source>
         <translation>take-profit </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="273" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="275" />
         <source>下一买点 </source>
         <translation>next buy </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="353" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="355" />
         <source>开</source>
         <translation>O</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="353" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="355" />
         <source>高</source>
         <translation>H</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="354" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="356" />
         <source>低</source>
         <translation>L</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="354" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="356" />
         <source>收</source>
         <translation>C</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="355" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="357" />
         <source>量</source>
         <translation>Vol</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="355" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="357" />
         <source>光标</source>
         <translation>cursor</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="355" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="357" />
         <source> 股</source>
         <translation> shares</translation>
     </message>
@@ -988,7 +988,7 @@ Once the bridge (miniqmt-bridge) writes into the shared folder, today's 09:30–
     <message>
         <location filename="../../miniqmt_gui/ui/main_window.py" line="164" />
         <location filename="../../miniqmt_gui/ui/main_window.py" line="165" />
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="413" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="428" />
         <source>运行中不能切换模拟/实盘，请先停止</source>
         <translation>Cannot switch simulate/live while running: stop first</translation>
     </message>
@@ -998,37 +998,37 @@ Once the bridge (miniqmt-bridge) writes into the shared folder, today's 09:30–
         <translation>The simulated account starts with %1 shares and %2 cash</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="216" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="217" />
         <source>通知地址已保存到：</source>
         <translation>Alert URLs saved to: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="226" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="237" />
         <source>本机没有可用的语音引擎，语音播报不可用</source>
         <translation>No speech engine on this computer; spoken alerts are off</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="229" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="240" />
         <source>设置已保存；策略运行中，停止后重新打开设置以应用到引擎</source>
         <translation>Settings saved; the strategy is running: stop it and reopen Settings to apply them to the engine</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="232" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="243" />
         <source>界面语言将在重启后生效</source>
         <translation>The language changes after a restart</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="381" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="396" />
         <source>买入</source>
         <translation>Buy</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="381" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="396" />
         <source>卖出</source>
         <translation>Sell</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="390" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="405" />
         <source>成交：</source>
         <translation>Filled: </translation>
     </message>
@@ -1038,67 +1038,67 @@ Once the bridge (miniqmt-bridge) writes into the shared folder, today's 09:30–
         <translation>Quotes stale, no orders</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="238" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="249" />
         <source>设置未能保存：</source>
         <translation>Settings not saved: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="240" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="251" />
         <source>设置已保存到 </source>
         <translation>Settings saved to </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="260" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="271" />
         <source>先在层仓表中选中一个持有的层</source>
         <translation>Select a held layer in the layer table first</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="262" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="273" />
         <source>以买一价卖出 L%1 的 %2 股？（作为信号发往执行端，记入决策日志）</source>
         <translation>Sell L%1's %2 shares at the best bid? (sent to the executor as a signal, written to the decision journal)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="264" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="275" />
         <source>手动卖出</source>
         <translation>Manual sell</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="268" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="279" />
         <source>请求执行端撤销 %1 的委托？已成交部分保留。</source>
         <translation>Ask the executor to cancel the order of %1? Filled shares are kept.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="269" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="280" />
         <source>撤单</source>
         <translation>Cancel order</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="283" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="294" />
         <source>还没有可信的券商持仓</source>
         <translation>No trustworthy broker position yet</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="299" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="310" />
         <source>已选择采用券商持仓</source>
         <translation>Chose to adopt the broker's position</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="301" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="312" />
         <source>已选择保持暂停：新的买入继续暂停，直到账本与券商持仓一致</source>
         <translation>Chose to keep paused: new buys stay paused until the book and the broker agree</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="315" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="326" />
         <source>手机查看无法启动：</source>
         <translation>Phone view cannot start: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="317" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="328" />
         <source>手机查看已开启（局域网）</source>
         <translation>Phone view on (LAN)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="343" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="356" />
         <source>还没有收到行情。
 
 共享文件夹：%1
@@ -1113,94 +1113,94 @@ Next: start miniqmt-bridge in Windows (see docs/windows.md) and check that Paral
 or run miniqmt demo first to see the whole chain.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="393" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="408" />
         <source>废单</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="393" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="408" />
         <source>已撤</source>
         <translation>Canceled</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="394" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="409" />
         <source>未成交（%1）：</source>
         <translation>Not filled (%1): </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="401" />
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="422" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="416" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="439" />
         <source>模拟盘</source>
         <translation>SIMULATED</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="401" />
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="422" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="416" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="439" />
         <source>实盘</source>
         <translation>LIVE</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="403" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="418" />
         <source>演示（模拟券商）</source>
         <translation>DEMO (simulated broker)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="415" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="430" />
         <source>引擎错误：</source>
         <translation>Engine error: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="416" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="431" />
         <source>引擎错误</source>
         <translation>Engine error</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="423" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="440" />
         <source>交易模式：</source>
         <translation>Trading mode: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="427" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="444" />
         <source>写入失败 %1：%2</source>
         <translation>Could not write %1: %2</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="430" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="447" />
         <source>已保存 </source>
         <translation>Saved </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="447" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="464" />
         <source>策略正在运行。关闭后：</source>
         <translation>The strategy is running. After closing:</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="448" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="465" />
         <source>· 停止：本程序不再发出新信号，界面与通知关闭。</source>
         <translation>· Stops: this app sends no new signals; the window and its notifications close.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="450" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="467" />
         <source>· 继续：已发出的委托 %1 仍由 Windows 执行端处理，结果在下次启动时应用。</source>
         <translation>· Goes on: order %1 already sent is still worked by the Windows executor; its result is applied at the next start.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="453" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="470" />
         <source>· 模拟盘的委托 %1 在下次启动时按模拟账户恢复。</source>
         <translation>· The paper order %1 is resolved from the simulated account at the next start.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="456" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="473" />
         <source>· 继续：Windows 中的行情端与执行端照常运行；STOP 状态不变。</source>
         <translation>· Goes on: the bridge and the executor in Windows keep running; a STOP stays as it is.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="457" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="474" />
         <source>确定关闭吗？</source>
         <translation>Close now?</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="463" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="480" />
         <source>关闭 miniqmt</source>
         <translation>Close miniqmt</translation>
     </message>
@@ -1670,37 +1670,37 @@ or run miniqmt demo first to see the whole chain.</translation>
 <context>
     <name>PnlPanel</name>
     <message>
-        <location filename="../../miniqmt_gui/ui/account_panel.py" line="93" />
+        <location filename="../../miniqmt_gui/ui/account_panel.py" line="92" />
         <source>今日盈亏</source>
         <translation>Today's P/L</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/account_panel.py" line="96" />
+        <location filename="../../miniqmt_gui/ui/account_panel.py" line="95" />
         <source>已实现</source>
         <translation>Realised</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/account_panel.py" line="96" />
+        <location filename="../../miniqmt_gui/ui/account_panel.py" line="95" />
         <source>浮动</source>
         <translation>Floating</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/account_panel.py" line="97" />
+        <location filename="../../miniqmt_gui/ui/account_panel.py" line="96" />
         <source>Alpha 网格</source>
         <translation>Alpha</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/account_panel.py" line="97" />
+        <location filename="../../miniqmt_gui/ui/account_panel.py" line="96" />
         <source>Beta 底仓</source>
         <translation>Beta</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/account_panel.py" line="98" />
+        <location filename="../../miniqmt_gui/ui/account_panel.py" line="97" />
         <source>手续费</source>
         <translation>Fees</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/account_panel.py" line="98" />
+        <location filename="../../miniqmt_gui/ui/account_panel.py" line="97" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
@@ -1852,128 +1852,133 @@ or run miniqmt demo first to see the whole chain.</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="44" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="48" />
         <source>首次设置</source>
         <translation>First-run setup</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="44" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="48" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="49" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="53" />
         <source>尚未检查</source>
         <translation>Not checked yet</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="56" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="60" />
         <source>未知</source>
         <translation>unknown</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="58" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="68" />
+        <source>用券商持仓 %1 − 账本层仓 %2 = %3 股</source>
+        <translation>Use broker %1 − book lots %2 = %3 shares</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="72" />
         <source>仅在连续竞价时段发单（09:30–11:30，13:00–14:57）</source>
         <translation>Only trade in the continuous session (09:30–11:30, 13:00–14:57)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="64" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="78" />
         <source>桌面通知（成交、拒单、行情过期、熔断）</source>
         <translation>Desktop notifications (fills, rejections, stale quotes, halts)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="66" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="80" />
         <source>语音播报（买入 / 卖出）</source>
         <translation>Spoken alerts (buy / sell)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="74" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="88" />
         <source>欢迎使用 miniqmt。请先指定与 Windows 虚拟机共享的文件夹（Mac 上通常是 ~/Documents/miniqmt），并确认行情端已在运行。</source>
         <translation>Welcome to miniqmt. Choose the folder shared with the Windows VM (on a Mac usually ~/Documents/miniqmt) and make sure the bridge is running.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="81" />
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="91" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="95" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="105" />
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="83" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="97" />
         <source>检查</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="87" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="101" />
         <source>共享文件夹</source>
         <translation>Shared folder</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="94" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="108" />
         <source>本地工作文件夹</source>
         <translation>Local work folder</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="95" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="109" />
         <source>行情过期阈值</source>
         <translation>Stale after</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="96" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="110" />
         <source>拒单后静默期</source>
         <translation>Silent period after a rejection</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="97" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="114" />
         <source>底仓股数（Beta）</source>
         <translation>Base position shares (Beta)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="99" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="116" />
         <source>界面语言（重启后生效）</source>
         <translation>Language (after a restart)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="112" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="129" />
         <source>选择文件夹</source>
         <translation>Choose a folder</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="120" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="137" />
         <source>检查中…</source>
         <translation>Checking…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="128" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="145" />
         <source>✗ 文件夹不存在或无法访问（检查 Parallels 共享）</source>
         <translation>✗ folder missing or unreachable (check the Parallels share)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="130" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="147" />
         <source>✗ 文件夹不可写</source>
         <translation>✗ folder not writable</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="132" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="149" />
         <source>⚠ 可访问，但未发现行情端心跳（请在 Windows 中启动 miniqmt-bridge）</source>
         <translation>⚠ reachable, but no bridge heartbeat (start miniqmt-bridge in Windows)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="135" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="152" />
         <source>✓ 可访问；行情端心跳 %1 前</source>
         <translation>✓ reachable; bridge heartbeat %1 ago</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="138" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="155" />
         <source>；执行端心跳 %1 前</source>
         <translation>; executor heartbeat %1 ago</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="140" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="157" />
         <source>；未发现执行端心跳</source>
         <translation>; no executor heartbeat</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="149" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="166" />
         <source>共享文件夹 %1 不存在。
 
 如果 Windows 虚拟机通过 Parallels 共享 Mac 的文件夹，请先检查共享设置。现在在本机创建这个文件夹吗？</source>
@@ -1982,17 +1987,17 @@ or run miniqmt demo first to see the whole chain.</translation>
 If the Windows VM shares the Mac's folder through Parallels, check the sharing first. Create the folder here now?</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="152" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="169" />
         <source>共享文件夹不存在</source>
         <translation>Shared folder missing</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="155" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="172" />
         <source>✗ 文件夹不存在：请选择已存在的共享文件夹，或允许创建</source>
         <translation>✗ folder does not exist: choose an existing shared folder, or allow creating it</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="161" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="178" />
         <source>✗ 无法创建：</source>
         <translation>✗ cannot create: </translation>
     </message>

@@ -275,3 +275,40 @@ def test_a_second_window_only_watches_and_says_who_trades(make_window, qtbot, fe
     qtbot.waitUntil(lambda: second.live.banner.key == "not_owner", timeout=15_000)
     assert "仅观察" in second.live.banner.text() and second.status.owner.text() == "仅观察"
     assert first.status.owner.text() == "本程序交易"
+
+
+def test_live_base_position_is_offered_from_the_broker_to_confirm(make_window, qtbot, shared, clock):
+    from miniqmt_gui.ui.settings_dialog import SettingsDialog
+
+    feed = BrokerFeed(shared, clock)
+    feed.volume = 31_200
+    window = make_window(paper=False, base_shares=None)
+    feed.write()
+    qtbot.waitUntil(lambda: window.live.banner.key == "base_unknown"
+                    and window.controller.view.snapshot.quote is not None, timeout=10_000)
+    assert window.live.banner.button.text() == "设置底仓…"
+    dialog = SettingsDialog(window.config, lambda path: None, base_suggestion=window._base_suggestion())
+    qtbot.addWidget(dialog)
+    assert "31,200" in dialog.base_suggest.text()
+    dialog.base_suggest.click()
+    assert dialog.base_spin.value() == 31_200
+    assert dialog.config().base_shares == 31_200
+
+
+def test_orders_csv_has_numbers_as_numbers_and_dates_with_the_year(make_window, qtbot, feed):
+    import csv
+    import io
+
+    window = make_window(paper=True, base_shares=50_000)
+    window.controls.action("start").trigger()
+    anchor = _anchor(window, qtbot, feed)
+    feed.start(interval_s=0.15)
+    feed.price = round(anchor * 0.98, 3)
+    qtbot.waitUntil(lambda: window.live.orders.model.rowCount() == 1
+                    and window.live.orders.model.rows()[0]["status"] != "sent", timeout=15_000)
+    rows = list(csv.reader(io.StringIO(window.live.orders.visible_csv())))
+    header, first = rows[0], rows[1]
+    shares = first[header.index("委托量")]
+    assert "," not in shares and int(shares) > 0
+    assert first[header.index("时间")].startswith("2025-03-05 ")
+    assert first[header.index("状态")] in ("已成", "部撤")
