@@ -20,7 +20,14 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from miniqmt_gui.strategy.params import StrategyParams
-from miniqmt_gui.ui.app_config import AppConfig, load_config, load_strategy_params
+from miniqmt_gui.ui.app_config import (
+    LEGACY_KEYS,
+    AppConfig,
+    import_legacy,
+    load_config,
+    load_strategy_params,
+    save_config,
+)
 from miniqmt_gui.ui.engine_worker import EngineFactory
 from miniqmt_gui.ui.formatting import set_language
 from miniqmt_gui.ui.i18n import Lang, install_translator
@@ -77,6 +84,23 @@ def build_window(config: AppConfig, settings: QSettings, params: StrategyParams 
     return window
 
 
+def migrate_settings(settings: QSettings, config: AppConfig) -> AppConfig:
+    """Move an older version's choices from Qt's settings into ``config.toml`` once (then remove them)."""
+    values = {key: settings.value(key) for key in LEGACY_KEYS if settings.contains(key)}
+    imported = import_legacy(values, config)
+    if imported is None:
+        return config
+    try:
+        save_config(imported)
+    except (OSError, ValueError) as exc:
+        log.warning("cannot move the old settings into %s: %s", imported.path, exc)
+        return imported
+    for key in values:
+        settings.remove(key)
+    log.info("moved the settings of an earlier version into %s", imported.path)
+    return imported
+
+
 def close_on_signals(window: MainWindow) -> QTimer:
     """Ctrl+C / SIGTERM close the window the normal way (engine stopped, thread joined).
 
@@ -104,7 +128,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
     work_dir = args.work_dir or os.environ.get("DASHBOARD_WORK_DIR")
     settings = open_settings(work_dir)
-    config = load_config(args.shared_dir, work_dir, args.lang)
+    config = migrate_settings(settings, load_config(args.shared_dir, work_dir, args.lang))
     config.demo = bool(getattr(args, "demo", False))
     if args.simulate is not None:
         config.paper = args.simulate

@@ -12,7 +12,7 @@ window's geometry and the backtest tab's last choices. The strategy parameters l
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +158,40 @@ def save_config(config: AppConfig) -> None:
         "paper_cash": float(config.paper_cash),
     }
     save_values(path, {"shared_dir": config.shared_dir, "base_shares": config.base_shares}, app)
+
+
+#: what earlier versions kept in Qt's settings (now in config.toml); imported once, then removed there
+LEGACY_KEYS = ("shared_dir", "work_dir", "lang", "paper", "stale_after_s", "silent_period_s", "base_shares",
+               "session_only", "preset", "speech", "notifications", "push_kinds", "push_per_minute",
+               "phone_enabled", "phone_port")
+
+
+def import_legacy(values: dict[str, Any], config: AppConfig) -> AppConfig | None:
+    """``config`` updated from an older version's Qt settings ``values``; ``None`` when there are none.
+
+    Values are taken only when ``config.toml`` has no ``[app]`` table yet (the file wins afterwards).
+    """
+    if not values.get("shared_dir") or config.path is None or "app" in read_toml(config.path):
+        return None
+    truth = lambda v: v if isinstance(v, bool) else str(v).lower() in {"1", "true", "yes"}  # noqa: E731
+    kinds: dict[str, Any] = {"lang": str, "paper": truth, "stale_after_s": float, "silent_period_s": float,
+                             "session_only": truth, "preset": str, "speech": truth, "notifications": truth,
+                             "push_per_minute": int, "phone_enabled": truth, "phone_port": int}
+    changes: dict[str, Any] = {"shared_dir": Path(str(values["shared_dir"])), "first_run": False}
+    for key, kind in kinds.items():
+        if values.get(key) not in (None, ""):
+            try:
+                changes[key] = kind(values[key])
+            except (TypeError, ValueError):
+                continue
+    if values.get("work_dir"):
+        changes["work_dir"] = Path(str(values["work_dir"]))
+    base = values.get("base_shares")
+    if base not in (None, "") and int(str(base)) >= 0:
+        changes["base_shares"] = int(str(base))
+    if values.get("push_kinds") not in (None, ""):
+        changes["push_kinds"] = tuple(k for k in str(values["push_kinds"]).split(",") if k in KINDS)
+    return replace(config, **changes)
 
 
 def load_strategy_params(path: Path | None = None) -> tuple[StrategyParams, str]:

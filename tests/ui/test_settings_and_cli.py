@@ -110,3 +110,22 @@ def test_gui_command_closes_cleanly_on_ctrl_c_and_sigterm(tmp_path: Path, signum
             proc.kill()
     assert code == 0, proc.stdout.read()[-2000:] if proc.stdout else ""
     assert took < 8  # the window closes at once; the engine thread is joined without waiting out a timeout
+
+
+def test_an_older_versions_qt_settings_move_into_config_toml_once(tmp_path: Path, qapp):
+    from PySide6.QtCore import QSettings
+
+    from miniqmt_gui.ui.app import migrate_settings
+    from miniqmt_gui.ui.app_config import load_config
+
+    old = QSettings(str(tmp_path / "old.ini"), QSettings.Format.IniFormat)
+    for key, value in (("shared_dir", str(tmp_path / "share")), ("base_shares", 4200), ("paper", "false"),
+                       ("stale_after_s", 120.0), ("lang", "en")):
+        old.setValue(key, value)
+    env = {"MINIQMT_CONFIG": str(tmp_path / "config.toml")}
+    config = migrate_settings(old, load_config(env=env))
+    assert config.shared_dir == tmp_path / "share" and config.base_shares == 4200 and not config.paper
+    assert not old.contains("shared_dir")  # moved, not copied
+    again = load_config(env=env)
+    assert again.shared_dir == tmp_path / "share" and again.stale_after_s == 120.0 and again.lang == "en"
+    assert not again.first_run
