@@ -216,6 +216,8 @@ class MainWindow(QMainWindow):
             where = dialog.day_section.store_secrets()
             self.live.log.add(self.tr("通知地址已保存到：") + where)
             self.apply_config(dialog.config())
+            if dialog.reset_paper:
+                self.choose_paper_account()
 
     def _base_suggestion(self) -> tuple[int, int] | None:
         """(the real broker's position, the live book's lots) from the bridge's last trusted quote."""

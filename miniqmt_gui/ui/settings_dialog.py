@@ -108,6 +108,12 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("本地工作文件夹"), work_row)
         form.addRow(self.tr("行情过期阈值"), self.stale_spin)
         form.addRow(self.tr("拒单后静默期"), self.silent_spin)
+        self.reset_paper = False
+        paper_button = QPushButton(self.tr("重新设定模拟账户起点…"))
+        paper_button.setObjectName("reset_paper")
+        paper_button.setToolTip(self.tr("模拟账户从底仓或券商持仓重新开始（旧的模拟账户另存）"))
+        paper_button.clicked.connect(self._ask_reset_paper)
+        form.addRow(self.tr("模拟盘账户"), paper_button)
         base_row = QHBoxLayout()
         base_row.addWidget(self.base_spin, 1)
         base_row.addWidget(self.base_suggest)
@@ -183,6 +189,11 @@ class SettingsDialog(QDialog):
         """Ask before creating the folder (tests replace this)."""
         answer = QMessageBox.question(self, title, text)
         return answer == QMessageBox.StandardButton.Yes
+
+    def _ask_reset_paper(self) -> None:
+        """Close with OK and let the window ask where the simulated account starts."""
+        self.reset_paper = True
+        self.accept()
 
     def config(self) -> AppConfig:
         """The edited configuration."""

@@ -988,7 +988,7 @@ Once the bridge (miniqmt-bridge) writes into the shared folder, today's 09:30–
     <message>
         <location filename="../../miniqmt_gui/ui/main_window.py" line="164" />
         <location filename="../../miniqmt_gui/ui/main_window.py" line="165" />
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="428" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="430" />
         <source>运行中不能切换模拟/实盘，请先停止</source>
         <translation>Cannot switch simulate/live while running: stop first</translation>
     </message>
@@ -1003,32 +1003,32 @@ Once the bridge (miniqmt-bridge) writes into the shared folder, today's 09:30–
         <translation>Alert URLs saved to: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="237" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="239" />
         <source>本机没有可用的语音引擎，语音播报不可用</source>
         <translation>No speech engine on this computer; spoken alerts are off</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="240" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="242" />
         <source>设置已保存；策略运行中，停止后重新打开设置以应用到引擎</source>
         <translation>Settings saved; the strategy is running: stop it and reopen Settings to apply them to the engine</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="243" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="245" />
         <source>界面语言将在重启后生效</source>
         <translation>The language changes after a restart</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="396" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="398" />
         <source>买入</source>
         <translation>Buy</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="396" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="398" />
         <source>卖出</source>
         <translation>Sell</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="405" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="407" />
         <source>成交：</source>
         <translation>Filled: </translation>
     </message>
@@ -1038,67 +1038,67 @@ Once the bridge (miniqmt-bridge) writes into the shared folder, today's 09:30–
         <translation>Quotes stale, no orders</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="249" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="251" />
         <source>设置未能保存：</source>
         <translation>Settings not saved: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="251" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="253" />
         <source>设置已保存到 </source>
         <translation>Settings saved to </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="271" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="273" />
         <source>先在层仓表中选中一个持有的层</source>
         <translation>Select a held layer in the layer table first</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="273" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="275" />
         <source>以买一价卖出 L%1 的 %2 股？（作为信号发往执行端，记入决策日志）</source>
         <translation>Sell L%1's %2 shares at the best bid? (sent to the executor as a signal, written to the decision journal)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="275" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="277" />
         <source>手动卖出</source>
         <translation>Manual sell</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="279" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="281" />
         <source>请求执行端撤销 %1 的委托？已成交部分保留。</source>
         <translation>Ask the executor to cancel the order of %1? Filled shares are kept.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="280" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="282" />
         <source>撤单</source>
         <translation>Cancel order</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="294" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="296" />
         <source>还没有可信的券商持仓</source>
         <translation>No trustworthy broker position yet</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="310" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="312" />
         <source>已选择采用券商持仓</source>
         <translation>Chose to adopt the broker's position</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="312" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="314" />
         <source>已选择保持暂停：新的买入继续暂停，直到账本与券商持仓一致</source>
         <translation>Chose to keep paused: new buys stay paused until the book and the broker agree</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="326" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="328" />
         <source>手机查看无法启动：</source>
         <translation>Phone view cannot start: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="328" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="330" />
         <source>手机查看已开启（局域网）</source>
         <translation>Phone view on (LAN)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="356" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="358" />
         <source>还没有收到行情。
 
 共享文件夹：%1
@@ -1113,94 +1113,94 @@ Next: start miniqmt-bridge in Windows (see docs/windows.md) and check that Paral
 or run miniqmt demo first to see the whole chain.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="408" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="410" />
         <source>废单</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="408" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="410" />
         <source>已撤</source>
         <translation>Canceled</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="409" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="411" />
         <source>未成交（%1）：</source>
         <translation>Not filled (%1): </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="416" />
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="439" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="418" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="441" />
         <source>模拟盘</source>
         <translation>SIMULATED</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="416" />
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="439" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="418" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="441" />
         <source>实盘</source>
         <translation>LIVE</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="418" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="420" />
         <source>演示（模拟券商）</source>
         <translation>DEMO (simulated broker)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="430" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="432" />
         <source>引擎错误：</source>
         <translation>Engine error: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="431" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="433" />
         <source>引擎错误</source>
         <translation>Engine error</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="440" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="442" />
         <source>交易模式：</source>
         <translation>Trading mode: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="444" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="446" />
         <source>写入失败 %1：%2</source>
         <translation>Could not write %1: %2</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="447" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="449" />
         <source>已保存 </source>
         <translation>Saved </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="464" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="466" />
         <source>策略正在运行。关闭后：</source>
         <translation>The strategy is running. After closing:</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="465" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="467" />
         <source>· 停止：本程序不再发出新信号，界面与通知关闭。</source>
         <translation>· Stops: this app sends no new signals; the window and its notifications close.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="467" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="469" />
         <source>· 继续：已发出的委托 %1 仍由 Windows 执行端处理，结果在下次启动时应用。</source>
         <translation>· Goes on: order %1 already sent is still worked by the Windows executor; its result is applied at the next start.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="470" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="472" />
         <source>· 模拟盘的委托 %1 在下次启动时按模拟账户恢复。</source>
         <translation>· The paper order %1 is resolved from the simulated account at the next start.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="473" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="475" />
         <source>· 继续：Windows 中的行情端与执行端照常运行；STOP 状态不变。</source>
         <translation>· Goes on: the bridge and the executor in Windows keep running; a STOP stays as it is.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="474" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="476" />
         <source>确定关闭吗？</source>
         <translation>Close now?</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="480" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="482" />
         <source>关闭 miniqmt</source>
         <translation>Close miniqmt</translation>
     </message>
@@ -1928,57 +1928,72 @@ or run miniqmt demo first to see the whole chain.</translation>
         <translation>Silent period after a rejection</translation>
     </message>
     <message>
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="112" />
+        <source>重新设定模拟账户起点…</source>
+        <translation>Restart the simulated account…</translation>
+    </message>
+    <message>
         <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="114" />
+        <source>模拟账户从底仓或券商持仓重新开始（旧的模拟账户另存）</source>
+        <translation>The simulated account starts again from the base or the broker's position (the old one is kept aside)</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="116" />
+        <source>模拟盘账户</source>
+        <translation>Paper account</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="120" />
         <source>底仓股数（Beta）</source>
         <translation>Base position shares (Beta)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="116" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="122" />
         <source>界面语言（重启后生效）</source>
         <translation>Language (after a restart)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="129" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="135" />
         <source>选择文件夹</source>
         <translation>Choose a folder</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="137" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="143" />
         <source>检查中…</source>
         <translation>Checking…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="145" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="151" />
         <source>✗ 文件夹不存在或无法访问（检查 Parallels 共享）</source>
         <translation>✗ folder missing or unreachable (check the Parallels share)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="147" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="153" />
         <source>✗ 文件夹不可写</source>
         <translation>✗ folder not writable</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="149" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="155" />
         <source>⚠ 可访问，但未发现行情端心跳（请在 Windows 中启动 miniqmt-bridge）</source>
         <translation>⚠ reachable, but no bridge heartbeat (start miniqmt-bridge in Windows)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="152" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="158" />
         <source>✓ 可访问；行情端心跳 %1 前</source>
         <translation>✓ reachable; bridge heartbeat %1 ago</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="155" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="161" />
         <source>；执行端心跳 %1 前</source>
         <translation>; executor heartbeat %1 ago</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="157" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="163" />
         <source>；未发现执行端心跳</source>
         <translation>; no executor heartbeat</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="166" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="172" />
         <source>共享文件夹 %1 不存在。
 
 如果 Windows 虚拟机通过 Parallels 共享 Mac 的文件夹，请先检查共享设置。现在在本机创建这个文件夹吗？</source>
@@ -1987,17 +2002,17 @@ or run miniqmt demo first to see the whole chain.</translation>
 If the Windows VM shares the Mac's folder through Parallels, check the sharing first. Create the folder here now?</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="169" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="175" />
         <source>共享文件夹不存在</source>
         <translation>Shared folder missing</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="172" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="178" />
         <source>✗ 文件夹不存在：请选择已存在的共享文件夹，或允许创建</source>
         <translation>✗ folder does not exist: choose an existing shared folder, or allow creating it</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="178" />
+        <location filename="../../miniqmt_gui/ui/settings_dialog.py" line="184" />
         <source>✗ 无法创建：</source>
         <translation>✗ cannot create: </translation>
     </message>
@@ -2093,18 +2108,18 @@ If the Windows VM shares the Mac's folder through Parallels, check the sharing f
 <context>
     <name>window</name>
     <message>
-        <location filename="../../miniqmt_gui/ui/app.py" line="74" />
+        <location filename="../../miniqmt_gui/ui/app.py" line="81" />
         <source>参数文件无效，已使用默认参数：</source>
         <extracomment>how often a Python thread holding the GIL must offer it (default 5 ms). The GUI thread re-enters Python for every model/paint callback; a shorter interval bounds its wait behind the engine thread.</extracomment>
         <translation>Parameter file invalid, using the defaults: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/app.py" line="76" />
+        <location filename="../../miniqmt_gui/ui/app.py" line="83" />
         <source>配置文件无效，已使用默认设置：</source>
         <translation>Config file invalid, defaults used: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/app.py" line="123" />
+        <location filename="../../miniqmt_gui/ui/app.py" line="147" />
         <source>窗口已显示（%1 ms）</source>
         <translation>Window shown (%1 ms)</translation>
     </message>

@@ -312,3 +312,16 @@ def test_orders_csv_has_numbers_as_numbers_and_dates_with_the_year(make_window, 
     assert "," not in shares and int(shares) > 0
     assert first[header.index("时间")].startswith("2025-03-05 ")
     assert first[header.index("状态")] in ("已成", "部撤")
+
+
+def test_the_paper_account_can_start_again_from_the_base(make_window, qtbot, shared, clock, monkeypatch):
+    feed = BrokerFeed(shared, clock)
+    window = make_window(paper=True, base_shares=20_000)
+    feed.write()
+    qtbot.waitUntil(lambda: window.live.account.values["volume"].text() == "20,000", timeout=10_000)
+    window.config.base_shares = 30_000  # the trader's base changed: the paper account must follow it
+    monkeypatch.setattr("miniqmt_gui.ui.book_dialogs.PaperAccountDialog.exec", lambda dialog: 1)
+    assert window.choose_paper_account()
+    qtbot.waitUntil(lambda: window.live.account.values["volume"].text() == "30,000", timeout=10_000)
+    kept = list((window.config.work_dir).glob("paper_old_*"))
+    assert kept and (kept[0] / "paper_ledger.json").exists()  # the old account is kept aside
