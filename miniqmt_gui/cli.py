@@ -33,6 +33,17 @@ def _load(name: str) -> object:
     return importlib.import_module(module_name)
 
 
+#: options of the top-level parser itself; any other leading option belongs to the app (``gui``)
+TOP_LEVEL_OPTIONS = ("-h", "--help", "--version")
+
+
+def gui_default(args: list[str]) -> list[str]:
+    """``miniqmt`` alone or ``miniqmt --lang en …`` open the app: the subcommand ``gui`` is implied."""
+    if not args or (args[0].startswith("-") and args[0] not in TOP_LEVEL_OPTIONS):
+        return ["gui", *args]
+    return args
+
+
 def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     """Build the parser; only the chosen subcommand's module is imported."""
     parser = argparse.ArgumentParser(prog="miniqmt", description="miniqmt: 9-layer ETF grid on miniQMT")
@@ -64,9 +75,7 @@ def lean_process_defaults() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``miniqmt`` console script."""
     lean_process_defaults()
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list:
-        args_list = ["gui"]
+    args_list = gui_default(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser(args_list)
     args = parser.parse_args(args_list)
     if args.command is None:

@@ -5,7 +5,9 @@ the executor (simulated broker through the fake) and the desktop app — or, wit
 engine without a window for ``--minutes`` — each as its own process, in that order. At the end
 (time up, Ctrl+C, SIGTERM, or the window closed) the engine stops emitting, the pending result is
 applied, the processes stop newest first, and one JSON summary is printed. Exit code 0 for a
-normal or user stop; 1 when a process died on its own (its log tail is printed) or did not start.
+normal or user stop; 1 when a process kept crashing (the supervisor restarts a crashed child, like
+launchd or Task Scheduler, and gives up after repeated crashes: the tail of its last run is printed)
+or did not start.
 """
 
 from __future__ import annotations
@@ -77,14 +79,38 @@ def display_available(env: dict[str, str] | None = None, platform: str = sys.pla
     return any(env.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
+#: the one line a base install gets instead of a traceback (the fake QMT uses the wheel's constants)
+NEEDS_XTQUANT = ('miniqmt demo needs the xtquant wheel (its fake QMT terminal uses the real constants): '
+                 'pip install "miniqmt[windows]"')
+
+
+def missing_demo_dependency() -> str:
+    """The install hint when something the demo's processes import is not installed ("" = fine)."""
+    import importlib.util
+
+    return NEEDS_XTQUANT if importlib.util.find_spec("xtquant") is None else ""
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the demo; see the module docstring for what happens and the exit codes."""
+    hint = missing_demo_dependency()
+    if hint:
+        print(hint, file=sys.stderr)
+        return 2
     from miniqmt_gui.rehearsal.demo.options import DemoOptions
     from miniqmt_gui.rehearsal.demo.runner import ChainRun, StartError
 
     if not args.headless and not display_available():
         _say("no display found (no DISPLAY / WAYLAND_DISPLAY): running headless instead of opening the app")
         args.headless = True
+    if not args.headless:
+        from miniqmt_gui.ui.xcb_check import check_xcb
+
+        problem = check_xcb()
+        if problem is not None:
+            _say(problem.message().replace("\n", "\n[demo] "))
+            _say("running headless instead of opening the app")
+            args.headless = True
 
     try:
         folder = _demo_folder(args)
@@ -111,7 +137,7 @@ def _run_started(chain: Any, args: argparse.Namespace, interrupted: list[bool]) 
     minutes = args.minutes if args.minutes is not None else (DEFAULT_MINUTES if args.headless else 24 * 60)
     _say(f"running for {minutes:g} min (Ctrl+C stops); logs in {chain.layout.logs}")
     started = time.monotonic()
-    death = chain.watch_for(minutes * 60, interrupted)
+    death = chain.watch_for(minutes * 60, interrupted, restart=True)
     app_closed = death is not None and death.role == "app" and death.code == 0
     how = "user_stop" if interrupted[0] else "app_closed" if app_closed else "time_up"
     if death is not None and not app_closed:
@@ -123,17 +149,22 @@ def _run_started(chain: Any, args: argparse.Namespace, interrupted: list[bool]) 
     codes = chain.stop()
     _say(f"stopped: {codes}")
     summary = chain.summary({"exit": how, "run_s": round(time.monotonic() - started, 1),
-                             "exit_codes": codes})
+                             "exit_codes": codes, "restarts": _restarts(chain)})
     _print(summary)
     return 0
 
 
 def _died(chain: Any, death: Any) -> int:
-    print(f"miniqmt demo: the {death.role} process exited unexpectedly (code {death.code}); "
-          f"last lines of its log:\n{death.tail}", file=sys.stderr)
+    print(f"miniqmt demo: {death.describe()} and kept crashing; the last lines its last run wrote:\n"
+          f"{death.tail}", file=sys.stderr)
     codes = chain.stop()
     _print(chain.summary({"exit": f"{death.role}_died", "exit_codes": codes}))
     return 1
+
+
+def _restarts(chain: Any) -> list[dict[str, Any]]:
+    """The crashes the supervisor answered with a restart."""
+    return [{"role": d.role, "code": d.code} for _, d in chain.supervisor.restarts]
 
 
 def _print(summary: dict[str, Any]) -> None:

@@ -15,9 +15,9 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from miniqmt_gui.live.events import EngineEvent, ResultEvent, SignalEvent, StatusEvent
+from miniqmt_gui.live.events import EngineEvent, ReconcileEvent, ResultEvent, SignalEvent, StatusEvent
 
 if TYPE_CHECKING:
     from miniqmt_gui.strategy.params import StrategyParams
@@ -32,6 +32,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--paper", action="store_true",
                         help="paper mode: fill in-process against live quotes, separate book")
     parser.add_argument("--sell-only", action="store_true", help="start in sell-only (reducing) mode")
+    parser.add_argument("--adopt-broker-lots", action="store_true",
+                        help="when the book and the broker disagree after a start, adopt the broker's "
+                             "grid shares (position − base) as lots at their average price instead of "
+                             "staying paused")
     rehearsal = parser.add_argument_group("offline rehearsals")
     rehearsal.add_argument("--rehearsal", action="store_true",
                            help="evaluate outside trading hours too (replayed quotes)")
@@ -56,6 +60,21 @@ def _printer(event: EngineEvent) -> None:
         r = event.result
         print(f"[result] {r.signal_id} {r.status.value} {r.filled_shares}/{r.requested_shares} "
               f"@ {r.avg_price} → {event.outcome}", flush=True)
+    elif isinstance(event, ReconcileEvent):
+        base = event.base_shares if event.base_shares is not None else "?"
+        print(f"[reconcile] broker {event.broker_shares}, base {base}, book {event.book_shares}: new buys "
+              "paused", flush=True)
+
+
+def adopt_on_reconcile(engine: Any) -> Callable[[EngineEvent], None]:
+    """A listener that answers a :class:`ReconcileEvent` with ``engine.adopt_broker_lots()`` (queued)."""
+
+    def _listener(event: EngineEvent) -> None:
+        if isinstance(event, ReconcileEvent):
+            print("[reconcile] --adopt-broker-lots: adopting the broker's grid shares as lots", flush=True)
+            engine.adopt_broker_lots()
+
+    return _listener
 
 
 def _stop_on_signals(stop: threading.Event) -> None:
@@ -120,6 +139,8 @@ def run(args: argparse.Namespace) -> int:
     engine = build_engine(settings, params)
     engine.add_listener(_printer)
     _warm_up(params)
+    if args.adopt_broker_lots:
+        engine.add_listener(adopt_on_reconcile(engine))
     if args.sell_only:
         engine.sell_only()
     else:

@@ -34,7 +34,29 @@ class AdoptBrokerLots:
     """Reconcile: adopt the broker's grid shares as the book's lots."""
 
 
-Command = SetState | Resume | SetParams | AdoptBrokerLots
+@dataclass(frozen=True)
+class SellLayer:
+    """Manual intervention: sell one held layer now, as a signal like any other (same path, journaled)."""
+
+    layer: int
+
+
+@dataclass(frozen=True)
+class CancelPending:
+    """Manual intervention: ask the executor to cancel the working order of the pending signal."""
+
+    signal_id: str
+
+
+@dataclass(frozen=True)
+class EditLots:
+    """Manual intervention: replace the book's lots (``(layer, shares, buy_price)`` each) to correct it."""
+
+    lots: tuple[tuple[int, int, float], ...]
+    note: str = ""
+
+
+Command = SetState | Resume | SetParams | AdoptBrokerLots | SellLayer | CancelPending | EditLots
 
 
 class CommandQueue:

@@ -34,7 +34,16 @@ from typing import Literal
 
 from miniqmt_gui.live import book as bk
 from miniqmt_gui.live.broker_sync import BrokerSync, SyncReport, SyncVerdict
-from miniqmt_gui.live.commands import AdoptBrokerLots, CommandQueue, Resume, SetParams, SetState
+from miniqmt_gui.live.commands import (
+    AdoptBrokerLots,
+    CancelPending,
+    CommandQueue,
+    EditLots,
+    Resume,
+    SellLayer,
+    SetParams,
+    SetState,
+)
 from miniqmt_gui.live.decider import Decider, Intent
 from miniqmt_gui.live.decision_journal import DecisionJournal, export_csv
 from miniqmt_gui.live.events import (
@@ -52,6 +61,8 @@ from miniqmt_gui.live.events import (
     StatusEvent,
     TradingState,
 )
+from miniqmt_gui.live.link_watch import LinkWatch, MarketClock
+from miniqmt_gui.live.manual import manual_refusal
 from miniqmt_gui.live.messages import text
 from miniqmt_gui.live.ownership import AppOwnership
 from miniqmt_gui.live.pending_watch import PendingAction, PendingWatch
@@ -72,6 +83,7 @@ from windows_bridge.contract.calendar import next_session_start
 from windows_bridge.contract.files import APP_LOCK_FILE, STOP_FILE
 from windows_bridge.contract.market_hours import in_continuous_session, now_shanghai
 from windows_bridge.contract.messages import (
+    BookLot,
     DashboardState,
     OrderResult,
     OrderSignal,
@@ -138,7 +150,14 @@ class LiveEngine:
         self._pacer = QuotePacer(self._reader.path, fast_s=min(settings.fast_poll_interval_s,
                                                                 settings.poll_interval_s),
                                  slow_s=settings.poll_interval_s, follow_s=0.0)
-        self._staleness = StalenessTracker(settings.stale_after_s, monotonic=monotonic, wall_clock=clock)
+        # staleness counts market hours: the wall clock's live, the replayed market's under a rehearsal
+        self._market_clock = MarketClock(clock, monotonic)
+        self._staleness = StalenessTracker(settings.stale_after_s, monotonic=monotonic,
+                                           wall_clock=clock if settings.session_only else self._market_clock)
+        self._link = LinkWatch(settings.link_timeout_s, monotonic)
+        self._link_was_down = False
+        #: the quote whose position and asset are the trading account (the paper account in paper mode)
+        self._account: SharedQuote | None = None
         self._sync = BrokerSync(settings.sync_zero_snapshots, settings.base_shares)
         lock_dir = settings.work_dir if settings.paper else settings.shared_dir
         self._owner = AppOwnership(lock_dir / APP_LOCK_FILE if settings.owner_lock else None, clock=clock,
@@ -203,6 +222,20 @@ class LiveEngine:
         """Use other strategy parameters from the next evaluation on (a validated ``StrategyParams``)."""
         self._commands.put(SetParams(params))
 
+    # manual intervention: each goes through the same path as the strategy's own decisions, journaled
+
+    def sell_layer(self, layer: int) -> None:
+        """Sell one held layer now at the best bid (a SELL signal like any other; refused with a reason)."""
+        self._commands.put(SellLayer(layer))
+
+    def cancel_pending(self, signal_id: str) -> None:
+        """Ask the executor to cancel the pending signal's working order (its result comes back as usual)."""
+        self._commands.put(CancelPending(signal_id))
+
+    def edit_lots(self, lots: tuple[tuple[int, int, float], ...], note: str = "") -> None:
+        """Replace the book's lots by ``(layer, shares, buy_price)`` (only with no signal pending)."""
+        self._commands.put(EditLots(lots, note))
+
     # ------------------------------------------------------------------ public: observing
 
     def add_listener(self, listener: Listener) -> Callable[[], None]:
@@ -216,6 +249,8 @@ class LiveEngine:
             return EngineSnapshot(
                 book=self._book, status=self._status, quote=self._reader.quote, indicators=values,
                 last_signal=self._last_signal, last_result=self._last_result, params=self._params,
+                account=self._account if self._account is not None else self._reader.quote,
+                link_age_s=self._link.age_s(),
             )
 
     @property
@@ -372,6 +407,48 @@ class LiveEngine:
                 self._say(logging.INFO, "params_set")
             elif isinstance(command, AdoptBrokerLots):
                 self._adopt()
+            elif isinstance(command, SellLayer | CancelPending | EditLots):
+                self._manual(command)
+
+    def _manual(self, command: SellLayer | CancelPending | EditLots) -> None:
+        """Run a manual intervention, or say why not (never silently)."""
+        why = manual_refusal(self._book, self._status, command, self._owner.may_write())
+        if why:
+            self._entry("manual_refused", self._reader.quote, note=f"{type(command).__name__}: {why}")
+            self._say(logging.WARNING, "manual_refused", why=text(why, self.settings.lang))
+            return
+        if isinstance(command, SellLayer):
+            self._manual_sell(command.layer)
+        elif isinstance(command, CancelPending):
+            self._route.request_cancel(command.signal_id)
+            self._entry("manual_cancel", self._reader.quote, signal_id=command.signal_id)
+            self._say(logging.WARNING, "manual_cancel", signal_id=command.signal_id)
+        else:
+            self._manual_edit(command)
+
+    def _manual_sell(self, layer: int) -> None:
+        quote = self._reader.quote
+        lot = next(lot for lot in self._book.positions if lot.layer == layer)
+        assert quote is not None
+        bid = next((p for p in quote.bid_price if p > 0), quote.price)
+        intent = Intent("SELL", layer, lot.shares, round_to_tick(bid), sell_layers=(layer,),
+                        rule="manual_sell")
+        self._say(logging.WARNING, "manual_sell", layer=layer, shares=lot.shares, price=intent.price)
+        self._emit(intent, quote)
+
+    def _manual_edit(self, command: EditLots) -> None:
+        now = self._clock()
+        before = [lot.model_dump(mode="json") for lot in self._book.positions]
+        lots = [BookLot(layer=layer, shares=shares, buy_price=price, cost=round(shares * price, 2), time=now,
+                        signal_id="manual") for layer, shares, price in command.lots]
+        anchor = max((lot.buy_price for lot in lots), default=self._book.last_buy_price)
+        new = bk.with_positions(self._book, lots, updated=now,
+                                last_buy_price=min((lot.buy_price for lot in lots), default=anchor))
+        self._commit(new)
+        self._entry("manual_edit", self._reader.quote, note=command.note, before=before,
+                    positions=[lot.model_dump(mode="json") for lot in lots])
+        self._say(logging.WARNING, "manual_edit", lots=len(lots), shares=bk.lot_shares(new))
+        self._verified, self._reconcile, self._mismatch = False, None, ""  # the broker must agree again
 
     def _silent_until_wall(self) -> datetime | None:
         if self._silent_until is None:
@@ -395,6 +472,7 @@ class LiveEngine:
         cond = Conditions(
             state=state, why_key=why, has_quote=quote is not None, quote_error=self._reader.error,
             stale=self._staleness.is_stale(), quote_age_s=self._staleness.age_s(),
+            link_down=self._link.down(), link_age_s=self._link.age_s(),
             connected=quote.connected if quote else True, quote_code=quote.code if quote else "",
             want_code=self.settings.code if quote else "", in_session=in_session, warming_bars=warming,
             pending_id=pending.signal_id if pending else "", silent_until=self._silent_until_wall(),
@@ -453,7 +531,16 @@ class LiveEngine:
             self._refused = self._reader.refused
             if self._refused:
                 self._say(logging.WARNING, "quote_refused", why=self._refused)
+        self._market_clock.observe(quote.time if quote else None)
         self._staleness.observe(quote.seq if quote else None, quote.time if quote else None)
+        self._link.observe(quote.seq if quote else None)
+        down = self._link.down()
+        if down != self._link_was_down:
+            self._link_was_down = down
+            if down:
+                self._say(logging.ERROR, "link_down_said", seconds=round(self._link.age_s()))
+            else:
+                self._say(logging.INFO, "link_back")
         return quote
 
     # ------------------------------------------------------------------ internals: recovery and results
@@ -564,6 +651,8 @@ class LiveEngine:
         if quote.code != self.settings.code:
             return
         view = self._route.on_quote(quote)
+        with self._lock:
+            self._account = view
         self._advance_clock(quote)
         self._settle_in_doubt(view)
         self._broker_sync(view)
@@ -697,8 +786,8 @@ class LiveEngine:
         if signal.shares <= 0:
             return
         now = self._clock()
-        sold = tuple((lot.layer, lot.shares) for lot in self._book.positions
-                     if lot.layer in intent.sell_layers)
+        sold_lots = [lot for lot in self._book.positions if lot.layer in intent.sell_layers]
+        sold = tuple((lot.layer, lot.shares) for lot in sold_lots)
         if intent.direction == "BUY":
             new = bk.begin_buy(self._book, signal, now, intent.rule)
         else:
@@ -714,6 +803,7 @@ class LiveEngine:
         self._send(signal)
         self._checkpoint("after_signal")
         self._last_signal = signal
-        self._publish(SignalEvent(signal, intent.rule, sold_lots=sold))
+        self._publish(SignalEvent(signal, intent.rule, sold_lots=sold, market_time=quote.time,
+                                  sold_cost=round(sum(lot.cost for lot in sold_lots), 2)))
         self._say(logging.INFO, "signal_sent", signal_id=signal.signal_id, direction=signal.direction,
                   shares=signal.shares, price=signal.price)

@@ -54,6 +54,8 @@ class EngineStatus:
     pending_signal_id: str = ""
     #: outside the continuous session (when the engine keeps to it): the next session's start
     closed_until: datetime | None = None
+    #: the bridge wrote nothing new for ``link_timeout_s`` (any hour): a link failure, not a quiet market
+    link_down: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,10 @@ class SignalEvent:
     rule: str = ""
     reemitted: bool = False
     sold_lots: tuple[tuple[int, int], ...] = ()
+    #: the market time (the deciding quote's ``time``) of the decision; ``None`` for a re-send
+    market_time: datetime | None = None
+    #: what the lots a SELL sells cost (filled value plus fees), for the realised P&L
+    sold_cost: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,11 @@ class EngineSnapshot:
     last_signal: OrderSignal | None = None
     last_result: OrderResult | None = None
     params: StrategyParams | None = None
+    #: the quote whose ``position``/``asset`` are the trading account: the paper account in paper mode,
+    #: otherwise the bridge's quote (the real broker account)
+    account: SharedQuote | None = None
+    #: seconds since the bridge last wrote a new quote (``seq``), on the app's monotonic clock
+    link_age_s: float = 0.0
 
 
 EngineEvent = QuoteEvent | BookEvent | SignalEvent | ResultEvent | StatusEvent | LogEvent | ReconcileEvent

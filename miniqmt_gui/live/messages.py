@@ -23,6 +23,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # blockers (why no signal goes out right now)
     "stale": ("行情已过期，暂停发单", "quotes are stale, no orders"),
     "no_quote": ("等待行情", "waiting for quotes"),
+    "link_down": ("行情端失联：{seconds} 秒没有新行情（检查 Windows 中的 miniqmt-bridge 与共享文件夹）",
+                  "bridge link down: no new quote for {seconds} s "
+                  "(check miniqmt-bridge in Windows and the share)"),
     "bad_quote": ("行情文件无效：{error}", "quote file invalid: {error}"),
     "disconnected": ("行情端未连接 QMT", "the bridge is not connected to QMT"),
     "closed": ("休市，下一交易时段 {when}", "market closed until {when}"),
@@ -89,16 +92,57 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "owner_lost": ("另一个程序 {holder} 接管了共享文件夹：本程序停止交易",
                    "another app ({holder}) took the shared folder over: this one stops trading"),
     "why_not_owner": ("另一个程序负责交易", "another app trades this folder"),
+    "link_down_said": ("行情端失联：{seconds} 秒没有新的行情文件，暂停发单",
+                       "the bridge link is down: no new quote file for {seconds} s; no orders"),
+    "link_back": ("行情端已恢复", "the bridge link is back"),
+    # manual intervention
+    "manual_sell": ("手动卖出 L{layer}：{shares} 股 @ {price}（经同一信号通道，已记入决策日志）",
+                    "manual sell of L{layer}: {shares} @ {price} (same signal path, journaled)"),
+    "manual_cancel": ("已请求执行端撤销 {signal_id} 的委托（结果照常回报）",
+                      "asked the executor to cancel the order of {signal_id} "
+                      "(its result comes back as usual)"),
+    "manual_edit": ("已手动修改层仓：{lots} 层共 {shares} 股（已记入决策日志；等待券商持仓核对）",
+                    "lots edited by hand: {lots} lots, {shares} shares (journaled; waiting for the broker "
+                    "to agree)"),
+    "manual_refused": ("手动操作未执行：{why}", "manual action not done: {why}"),
+    "manual_not_owner": ("本程序只在观察，不能交易", "this app only watches"),
+    "manual_no_pending": ("没有等待结果的委托", "no order is outstanding"),
+    "manual_pending": ("仍有信号等待结果，请先等待或撤单",
+                       "a signal is still pending: wait or cancel it first"),
+    "manual_no_layer": ("该层没有持仓", "that layer holds nothing"),
+    "manual_blocked": ("当前不能发单（看状态栏的原因）", "no order can go out now (see the status bar)"),
+    "manual_bad_lots": ("层仓无效：层 1–9 不重复，股数与价格为正", "invalid lots: layers 1–9 once each, "
+                        "positive shares and prices"),
     "step_failed": ("引擎步骤出错：{error}（下一步先恢复）",
                     "engine step failed: {error} (recovering next step)"),
 }
 
 
+#: a result's status in the words of QMT's order page (a final partial fill had its rest cancelled: 部撤)
+STATUS_WORDS: dict[str, tuple[str, str]] = {
+    "filled": ("已成", "filled"), "partially_filled": ("部撤", "partly filled, rest cancelled"),
+    "cancelled": ("已撤", "cancelled"), "rejected": ("废单", "rejected"),
+    "simulated": ("模拟成交", "simulated"),
+    "in_doubt": ("状态不明", "in doubt"),
+}
+
+
+def status_word(status: str, lang: Lang = "zh") -> str:
+    """``filled`` → 已成, ``partially_filled`` → 部撤, … (unknown values as they are)."""
+    pair = STATUS_WORDS.get(status)
+    return status if pair is None else pair[0] if lang == "zh" else pair[1]
+
+
 def text(key: str, lang: Lang = "zh", **values: object) -> str:
-    """The message ``key`` in ``lang`` with ``values`` filled in; unknown keys come back as is."""
+    """The message ``key`` in ``lang`` with ``values`` filled in; unknown keys come back as is.
+
+    A ``status`` value is said in the words traders know (:func:`status_word`).
+    """
     pair = CATALOGUE.get(key)
     if pair is None:
         return key
+    if "status" in values:
+        values["status"] = status_word(str(values["status"]), lang)
     template = pair[0] if lang == "zh" else pair[1]
     try:
         return template.format(**values)

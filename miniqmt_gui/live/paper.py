@@ -55,6 +55,19 @@ def open_paper_broker(ledger_path: Path, *, initial_cash: float, base_shares: in
                      fees=FeeSchedule(rate=0.0001), fill_ratio=fill_ratio, clock=clock)
 
 
+def set_paper_account_aside(settings: EngineSettings, now: datetime) -> Path:
+    """Move the simulated account, the paper book (and its own copy), journal and executor folder into
+    ``<work_dir>/paper_old_<time>/`` so the next paper engine starts afresh; returns that folder."""
+    kept = settings.work_dir / f"paper_old_{now.strftime('%Y%m%d_%H%M%S')}"
+    paper = settings.model_copy(update={"paper": True})
+    for path in (paper.paper_ledger_path, paper.state_path, paper.own_state_path, paper.journal_path,
+                 settings.work_dir / PAPER_DIR):
+        if path.exists():
+            kept.mkdir(parents=True, exist_ok=True)
+            path.rename(kept / path.name)
+    return kept
+
+
 def paper_executor_settings(settings: EngineSettings) -> Settings:
     """The paper executor's settings: the paper folder, the app's risk limits, the paper order timeout.
 

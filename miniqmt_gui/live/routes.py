@@ -12,9 +12,16 @@ import logging
 from pathlib import Path
 from typing import Protocol
 
-from windows_bridge.contract.atomic_io import read_message, write_message
+from windows_bridge.contract.atomic_io import read_message, write_bytes_atomic, write_message
 from windows_bridge.contract.file_watch import FileWatch
-from windows_bridge.contract.files import DONE_DIR, EXECUTED_FILE, RESULT_FILE, SIGNAL_FILE, done_marker_name
+from windows_bridge.contract.files import (
+    CANCEL_REQUEST_FILE,
+    DONE_DIR,
+    EXECUTED_FILE,
+    RESULT_FILE,
+    SIGNAL_FILE,
+    done_marker_name,
+)
 from windows_bridge.contract.messages import ExecutedSignals, OrderResult, OrderSignal, SharedQuote
 from windows_bridge.contract.signing import sign
 
@@ -45,6 +52,10 @@ class OrderRoute(Protocol):
 
     def close(self) -> None:
         """Release what the route runs (the paper executor's thread); the engine calls it once."""
+        ...
+
+    def request_cancel(self, signal_id: str) -> None:
+        """Ask the executor to cancel the working order of ``signal_id`` (may raise ``OSError``)."""
         ...
 
 
@@ -99,6 +110,10 @@ class SharedFolderRoute:
     def on_quote(self, quote: SharedQuote) -> SharedQuote:
         """The bridge's quote already carries the real broker position."""
         return quote
+
+    def request_cancel(self, signal_id: str) -> None:
+        """Write ``order_cancel_request.txt`` naming the signal (the executor cancels while tracking it)."""
+        write_bytes_atomic(self.shared_dir / CANCEL_REQUEST_FILE, signal_id.encode("ascii"))
 
     def close(self) -> None:
         """Nothing to release: the executor is another process."""

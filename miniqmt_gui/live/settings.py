@@ -38,6 +38,8 @@ class EngineSettings(BaseModel):
     paper: bool = False
     #: seconds without ``seq``/``time`` progress (counted in market hours only) before quotes are stale
     stale_after_s: Annotated[float, Field(gt=0)] = 300.0
+    #: seconds without a new quote ``seq`` (any hour) before the bridge link counts as down
+    link_timeout_s: Annotated[float, Field(gt=0)] = 20.0
     #: in-memory pause after a rejected or cancelled signal
     silent_period_s: Annotated[float, Field(ge=0)] = 300.0
     #: consecutive trustworthy zero-position snapshots needed before the lots are cleared

@@ -60,6 +60,9 @@ class Conditions:
     #: outside the continuous session: when it next starts (``now`` decides how to write it)
     closed_until: datetime | None = None
     now: datetime | None = None
+    #: the bridge has written no new quote for a while, at any hour
+    link_down: bool = False
+    link_age_s: float = 0.0
 
 
 def _blocker_list(c: Conditions, lang: Lang) -> list[tuple[str, dict[str, object]]]:
@@ -70,6 +73,7 @@ def _blocker_list(c: Conditions, lang: Lang) -> list[tuple[str, dict[str, object
         (not c.has_quote and bool(c.quote_error), "bad_quote", {"error": c.quote_error}),
         (not c.has_quote and not c.quote_error, "no_quote", {}),
         (c.has_quote and c.stale, "stale", {}),
+        (c.has_quote and c.link_down, "link_down", {"seconds": round(c.link_age_s)}),
         (c.has_quote and not c.connected, "disconnected", {}),
         (c.has_quote and c.quote_code != c.want_code, "code_mismatch",
          {"got": c.quote_code, "want": c.want_code}),
@@ -114,7 +118,7 @@ def compute_status(c: Conditions, lang: Lang = "zh") -> EngineStatus:
         blocker_texts=tuple(texts), headline=texts[0] if texts else reason, stale=c.stale,
         quote_age_s=round(c.quote_age_s, 1), silent_until=c.silent_until, mismatch=c.mismatch,
         paper=c.paper, pending_signal_id=c.pending_id,
-        closed_until=None if c.in_session else c.closed_until,
+        closed_until=None if c.in_session else c.closed_until, link_down=c.link_down,
     )
 
 

@@ -127,6 +127,9 @@ class InstantFillRoute:
     def close(self) -> None:
         """Nothing to release."""
 
+    def request_cancel(self, signal_id: str) -> None:
+        """Every signal fills at once: nothing is ever working to cancel."""
+
 
 class PreparedIndicatorDecider(GridDecider):
     """The real decider, with each bar's indicators taken from the backtest's prepared arrays."""

@@ -54,7 +54,10 @@ _TRUE, _FALSE = {"true", "1", "yes", "on", "y", "t"}, {"false", "0", "no", "off"
 def _to_float(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError(f"expected a number, got {value!r}")
-    number = float(value)  # ValueError for text that is no number
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"expected a number, got {value!r}") from None
     if not math.isfinite(number):
         raise ValueError(f"expected a finite number, got {value!r}")
     return number
@@ -62,7 +65,10 @@ def _to_float(value: Any) -> float:
 
 def _to_int(value: Any) -> int:
     if isinstance(value, str):
-        return int(value.strip())
+        try:
+            return int(value.strip())
+        except ValueError:
+            raise ValueError(f"expected a whole number, got {value!r}") from None
     number = _to_float(value)
     if number != int(number):
         raise ValueError(f"expected a whole number, got {value!r}")

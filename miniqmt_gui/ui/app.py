@@ -22,8 +22,16 @@ from PySide6.QtCore import QSettings, QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 
 from miniqmt_gui.strategy.params import StrategyParams
-from miniqmt_gui.ui.app_config import AppConfig, load_config, load_strategy_params
+from miniqmt_gui.ui.app_config import (
+    LEGACY_KEYS,
+    AppConfig,
+    import_legacy,
+    load_config,
+    load_strategy_params,
+    save_config,
+)
 from miniqmt_gui.ui.engine_worker import EngineFactory
+from miniqmt_gui.ui.formatting import set_language
 from miniqmt_gui.ui.i18n import Lang, install_translator
 from miniqmt_gui.ui.icons import app_icon
 from miniqmt_gui.ui.live_controller import LiveController
@@ -49,12 +57,14 @@ def create_application(lang: Lang = "zh") -> QApplication:
     app.setApplicationName(APP)
     app.setWindowIcon(app_icon())
     install_translator(app, lang)
+    set_language(lang)
     pg.setConfigOptions(antialias=False, background="w", foreground="#333")
     return app
 
 
 def open_settings(work_dir: str | None = None) -> QSettings:
-    """QSettings: the user's native store, or an INI file inside an explicit work folder."""
+    """Qt settings for the window's geometry and the backtest tab's last choices (everything else is in
+    ``config.toml``): the user's native store, or an INI file inside an explicit work folder."""
     if work_dir:
         return QSettings(str(Path(work_dir) / SETTINGS_INI), QSettings.Format.IniFormat)
     return QSettings(ORG, APP)
@@ -71,7 +81,26 @@ def build_window(config: AppConfig, settings: QSettings, params: StrategyParams 
     window = MainWindow(controller, config, params, settings)
     if problem:
         window.live.log.add(window.tr("参数文件无效，已使用默认参数：") + problem)
+    if config.problem:
+        window.live.log.add(window.tr("配置文件无效，已使用默认设置：") + config.problem, logging.ERROR)
     return window
+
+
+def migrate_settings(settings: QSettings, config: AppConfig) -> AppConfig:
+    """Move an older version's choices from Qt's settings into ``config.toml`` once (then remove them)."""
+    values = {key: settings.value(key) for key in LEGACY_KEYS if settings.contains(key)}
+    imported = import_legacy(values, config)
+    if imported is None:
+        return config
+    try:
+        save_config(imported)
+    except (OSError, ValueError) as exc:
+        log.warning("cannot move the old settings into %s: %s", imported.path, exc)
+        return imported
+    for key in values:
+        settings.remove(key)
+    log.info("moved the settings of an earlier version into %s", imported.path)
+    return imported
 
 
 def close_on_signals(window: MainWindow) -> QSocketNotifier:
@@ -85,6 +114,7 @@ def close_on_signals(window: MainWindow) -> QSocketNotifier:
     """
 
     def _close(_signum: int, _frame: object) -> None:
+        window.quiet_close = True  # a signal is an instruction, not a question
         QTimer.singleShot(0, window.close)
 
     signal.signal(signal.SIGINT, _close)
@@ -111,7 +141,8 @@ def run_gui(args: argparse.Namespace) -> int:
 
     work_dir = args.work_dir or os.environ.get("DASHBOARD_WORK_DIR")
     settings = open_settings(work_dir)
-    config = load_config(settings, args.shared_dir, work_dir, args.lang)
+    config = migrate_settings(settings, load_config(args.shared_dir, work_dir, args.lang))
+    config.demo = bool(getattr(args, "demo", False))
     if args.simulate is not None:
         config.paper = args.simulate
     if args.rehearsal:

@@ -1,23 +1,25 @@
-"""The app's own configuration: QSettings for folders, thresholds and last choices; TOML for params.
+"""The app's configuration: the same ``config.toml`` every command reads (one file for everything).
 
-``QSettings`` (organisation ``miniqmt``) keeps the shared folder, work folder, thresholds,
-language, simulate mode, alerts and window geometry. The strategy parameters live in
-``<config dir>/strategy.toml`` (the same TOML layout as ``miniqmt backtest --params``) with the
-preset name in QSettings. Command-line options override what is stored.
+The shared folder and the base position are the file's top-level ``shared_dir`` / ``base_shares`` (the
+Windows processes and ``miniqmt selfcheck`` read the same keys); the app's own choices (work folder,
+thresholds, language, simulate mode, alerts, the paper account's start) are its ``[app]`` table. The
+environment overrides as everywhere (``SHARED_DIR``, ``MINIQMT_BASE_SHARES``, ``MINIQMT_CONFIG`` names
+the file). Writing keeps the rest of the file as the trader wrote it. Qt's settings keep only the
+window's geometry and the backtest tab's last choices. The strategy parameters live in
+``<config dir>/strategy.toml`` (the TOML layout of ``miniqmt backtest --params``).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import platformdirs
-from PySide6.QtCore import QSettings
 
 from miniqmt_gui.alerts.rules import KINDS
-from miniqmt_gui.live.settings import EngineSettings, resolve_settings
+from miniqmt_gui.live.settings import EngineSettings, _hmac_key
 from miniqmt_gui.strategy.params import (
     DEFAULT_PRESET,
     ParamError,
@@ -25,7 +27,18 @@ from miniqmt_gui.strategy.params import (
     load_params,
     params_to_toml,
 )
-from windows_bridge.contract.config import APP_NAME, config_dir, default_shared_dir
+from windows_bridge.contract.config import (
+    APP_NAME,
+    ConfigError,
+    RiskLimits,
+    Settings,
+    config_dir,
+    config_path,
+    default_shared_dir,
+    load_settings,
+    read_toml,
+    save_values,
+)
 
 DEFAULT_PORT = 8765
 
@@ -65,74 +78,120 @@ class AppConfig:
     #: the read-only phone view (off by default; its token is kept in the keyring too)
     phone_enabled: bool = False
     phone_port: int = DEFAULT_PORT
+    #: the simulated account's start (paper mode): shares and cash; ``None`` = the base position
+    paper_base_shares: int | None = None
+    paper_cash: float = 1_000_000.0
+    #: a demo run (simulated broker behind the "live" route): marked as a demo, never as 实盘
+    demo: bool = False
+    #: the traded code, HMAC key file and risk limits from the same file
+    code: str = "159201.SZ"
+    hmac_key_file: Path | None = None
+    risk: RiskLimits = field(default_factory=RiskLimits)
+    #: the file this configuration is saved to, and what was wrong with it ("" = fine)
+    path: Path | None = None
+    problem: str = ""
+
+    @property
+    def paper_base(self) -> int | None:
+        """The simulated account's starting position: its own setting, else the base position."""
+        return self.paper_base_shares if self.paper_base_shares is not None else self.base_shares
 
     def engine_settings(self) -> EngineSettings:
-        """The engine's settings: this configuration plus the traded code and HMAC key of ``config.toml``."""
-        extra: dict[str, Any] = {}
-        try:
-            shared = resolve_settings(work_dir=self.work_dir, shared_dir=self.shared_dir, paper=self.paper)
-            extra = {"code": shared.code, "hmac_key": shared.hmac_key}
-        except ValueError:  # a broken config.toml: the settings dialog / selfcheck say what to fix
-            extra = {}
+        """The engine's settings (in paper mode the base is the simulated account's)."""
         return EngineSettings(
-            shared_dir=self.shared_dir, work_dir=self.work_dir, paper=self.paper,
+            shared_dir=self.shared_dir, work_dir=self.work_dir, paper=self.paper, code=self.code,
             stale_after_s=self.stale_after_s, silent_period_s=self.silent_period_s,
-            base_shares=self.base_shares, session_only=self.session_only,
-            lang="en" if self.lang == "en" else "zh", **extra,
+            base_shares=self.paper_base if self.paper else self.base_shares, session_only=self.session_only,
+            lang="en" if self.lang == "en" else "zh", hmac_key=_hmac_key(self.hmac_key_file), risk=self.risk,
+            paper_cash=self.paper_cash,
         )
 
 
-def _value(settings: QSettings, key: str, default: Any, kind: type) -> Any:
-    raw = settings.value(key, default)
-    if raw is None or raw == "":
-        return default
-    if kind is bool:
-        return raw if isinstance(raw, bool) else str(raw).lower() in {"1", "true", "yes"}
-    try:
-        return kind(raw)
-    except (TypeError, ValueError):
-        return default
-
-
-def load_config(settings: QSettings, shared_dir: str | None = None, work_dir: str | None = None,
-                lang: str | None = None) -> AppConfig:
-    """Read the stored configuration; explicit arguments and ``SHARED_DIR`` win."""
-    stored_shared = _value(settings, "shared_dir", "", str)
-    chosen_shared = shared_dir or os.environ.get("SHARED_DIR") or stored_shared
-    base = _value(settings, "base_shares", -1, int)
+def _from_settings(s: Settings, explicit_shared: bool) -> AppConfig:
+    a = s.app
+    kinds = tuple(k for k in (a.push_kinds if a.push_kinds is not None else KINDS) if k in KINDS)
     return AppConfig(
-        shared_dir=Path(chosen_shared) if chosen_shared else default_shared_dir(),
-        work_dir=Path(work_dir or _value(settings, "work_dir", str(default_work_dir()), str)),
-        lang=lang or _value(settings, "lang", "zh", str),
-        paper=_value(settings, "paper", True, bool),
-        stale_after_s=_value(settings, "stale_after_s", 300.0, float),
-        silent_period_s=_value(settings, "silent_period_s", 300.0, float),
-        base_shares=base if base >= 0 else None,
-        session_only=_value(settings, "session_only", True, bool),
-        preset=_value(settings, "preset", DEFAULT_PRESET, str),
-        speech=_value(settings, "speech", False, bool),
-        notifications=_value(settings, "notifications", True, bool),
-        first_run=not chosen_shared,
-        push_kinds=tuple(k for k in _value(settings, "push_kinds", ",".join(KINDS), str).split(",")
-                         if k in KINDS),
-        push_per_minute=_value(settings, "push_per_minute", 10, int),
-        phone_enabled=_value(settings, "phone_enabled", False, bool),
-        phone_port=_value(settings, "phone_port", DEFAULT_PORT, int),
+        shared_dir=s.shared_dir, work_dir=a.work_dir or default_work_dir(), lang=a.lang, paper=a.paper,
+        stale_after_s=a.stale_after_s, silent_period_s=a.silent_period_s, base_shares=s.base_shares,
+        session_only=a.session_only, preset=a.preset, speech=a.speech, notifications=a.notifications,
+        first_run=not explicit_shared, push_kinds=kinds, push_per_minute=a.push_per_minute,
+        phone_enabled=a.phone_enabled, phone_port=a.phone_port, paper_base_shares=a.paper_base_shares,
+        paper_cash=a.paper_cash, code=s.code, hmac_key_file=s.hmac_key_file, risk=s.risk,
     )
 
 
-def save_config(settings: QSettings, config: AppConfig) -> None:
-    """Store ``config`` (not the parameters: see :func:`params_toml`)."""
-    for key in ("lang", "paper", "stale_after_s", "silent_period_s", "session_only", "preset", "speech",
-                "notifications"):
-        settings.setValue(key, getattr(config, key))
-    settings.setValue("shared_dir", str(config.shared_dir))
-    settings.setValue("work_dir", str(config.work_dir))
-    settings.setValue("base_shares", -1 if config.base_shares is None else config.base_shares)
-    settings.setValue("push_kinds", ",".join(config.push_kinds))
-    for key in ("push_per_minute", "phone_enabled", "phone_port"):
-        settings.setValue(key, getattr(config, key))
-    settings.sync()
+def load_config(shared_dir: str | None = None, work_dir: str | None = None, lang: str | None = None,
+                env: dict[str, str] | None = None) -> AppConfig:
+    """Read ``config.toml`` + environment; explicit arguments win. A broken file: defaults + ``problem``."""
+    env = dict(os.environ) if env is None else env
+    path = config_path(env)
+    problem = ""
+    try:
+        explicit = bool(env.get("SHARED_DIR")) or "shared_dir" in read_toml(path)
+        config = _from_settings(load_settings(path, env), explicit)
+    except ConfigError as exc:
+        problem = str(exc)
+        config = AppConfig(shared_dir=default_shared_dir(), work_dir=default_work_dir(), first_run=False)
+    if shared_dir:
+        config.shared_dir, config.first_run = Path(shared_dir), False
+    if work_dir:
+        config.work_dir = Path(work_dir)
+    if lang:
+        config.lang = lang
+    config.path, config.problem = path, problem
+    return config
+
+
+def save_config(config: AppConfig) -> None:
+    """Write ``config`` into its ``config.toml`` (top-level folder and base, the ``[app]`` table).
+
+    Raises ``ConfigError`` / ``OSError`` with what went wrong (the caller says it in the log).
+    """
+    path = config.path or config_path()
+    app: dict[str, Any] = {
+        "work_dir": config.work_dir, "lang": config.lang, "paper": config.paper,
+        "stale_after_s": float(config.stale_after_s), "silent_period_s": float(config.silent_period_s),
+        "session_only": config.session_only, "preset": config.preset, "speech": config.speech,
+        "notifications": config.notifications, "push_kinds": list(config.push_kinds),
+        "push_per_minute": config.push_per_minute, "phone_enabled": config.phone_enabled,
+        "phone_port": config.phone_port, "paper_base_shares": config.paper_base_shares,
+        "paper_cash": float(config.paper_cash),
+    }
+    save_values(path, {"shared_dir": config.shared_dir, "base_shares": config.base_shares}, app)
+
+
+#: what earlier versions kept in Qt's settings (now in config.toml); imported once, then removed there
+LEGACY_KEYS = ("shared_dir", "work_dir", "lang", "paper", "stale_after_s", "silent_period_s", "base_shares",
+               "session_only", "preset", "speech", "notifications", "push_kinds", "push_per_minute",
+               "phone_enabled", "phone_port")
+
+
+def import_legacy(values: dict[str, Any], config: AppConfig) -> AppConfig | None:
+    """``config`` updated from an older version's Qt settings ``values``; ``None`` when there are none.
+
+    Values are taken only when ``config.toml`` has no ``[app]`` table yet (the file wins afterwards).
+    """
+    if not values.get("shared_dir") or config.path is None or "app" in read_toml(config.path):
+        return None
+    truth = lambda v: v if isinstance(v, bool) else str(v).lower() in {"1", "true", "yes"}  # noqa: E731
+    kinds: dict[str, Any] = {"lang": str, "paper": truth, "stale_after_s": float, "silent_period_s": float,
+                             "session_only": truth, "preset": str, "speech": truth, "notifications": truth,
+                             "push_per_minute": int, "phone_enabled": truth, "phone_port": int}
+    changes: dict[str, Any] = {"shared_dir": Path(str(values["shared_dir"])), "first_run": False}
+    for key, kind in kinds.items():
+        if values.get(key) not in (None, ""):
+            try:
+                changes[key] = kind(values[key])
+            except (TypeError, ValueError):
+                continue
+    if values.get("work_dir"):
+        changes["work_dir"] = Path(str(values["work_dir"]))
+    base = values.get("base_shares")
+    if base not in (None, "") and int(str(base)) >= 0:
+        changes["base_shares"] = int(str(base))
+    if values.get("push_kinds") not in (None, ""):
+        changes["push_kinds"] = tuple(k for k in str(values["push_kinds"]).split(",") if k in KINDS)
+    return replace(config, **changes)
 
 
 def load_strategy_params(path: Path | None = None) -> tuple[StrategyParams, str]:

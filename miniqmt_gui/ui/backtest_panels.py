@@ -43,7 +43,7 @@ METRICS: list[tuple[str, str, Callable[[Any], str]]] = [
     ("win_rate", QT_TRANSLATE_NOOP("BacktestPanels", "胜率"), _pct),
     ("fees_cny", QT_TRANSLATE_NOOP("BacktestPanels", "手续费 (元)"), _cny),
     ("bars", QT_TRANSLATE_NOOP("BacktestPanels", "K 线数"), _int),
-    ("elapsed_s", QT_TRANSLATE_NOOP("BacktestPanels", "回测耗时"), lambda v: f"{v * 1000:.1f} ms"),
+    ("elapsed_s", QT_TRANSLATE_NOOP("BacktestPanels", "逐根回测耗时"), lambda v: f"{v * 1000:.1f} ms"),
 ]
 PAIRED = {"buys": "sells", "exhaust_cycles": "losing_cycles"}
 SIGNED = {"alpha_cny", "beta_cny", "total_cny"}

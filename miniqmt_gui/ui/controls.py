@@ -16,6 +16,7 @@ from miniqmt_gui.ui.icons import icon
 BADGE = "QLabel {{ background: {}; color: white; font-weight: bold; padding: 3px 10px; border-radius: 4px; }}"
 PAPER_STYLE = BADGE.format("#7b2cbf")
 LIVE_STYLE = BADGE.format("#c1121f")
+DEMO_STYLE = BADGE.format("#1d3557")
 
 ENABLED = {
     TradingState.STOPPED: {"start", "sell_only", "halt", "simulate"},
@@ -69,12 +70,16 @@ class ControlBar(QToolBar):
         """The action called ``name``."""
         return self.actions_by_name[name]
 
-    def set_mode(self, paper: bool) -> None:
-        """Show the mode badge and the Simulate check state."""
+    def set_mode(self, paper: bool, demo: bool = False) -> None:
+        """Show the mode badge (演示 for a demo: its broker is simulated) and the Simulate check state."""
         simulate = self.actions_by_name["simulate"]
         simulate.blockSignals(True)
         simulate.setChecked(paper)
         simulate.blockSignals(False)
+        if demo and not paper:
+            self.mode_label.setText(self.tr("演示 · 模拟券商"))
+            self.mode_label.setStyleSheet(DEMO_STYLE)
+            return
         self.mode_label.setText(self.tr("模拟盘") if paper else self.tr("实盘"))
         self.mode_label.setStyleSheet(PAPER_STYLE if paper else LIVE_STYLE)
 

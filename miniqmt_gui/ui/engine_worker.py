@@ -21,7 +21,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from miniqmt_gui.live.engine import LiveEngine
-from miniqmt_gui.live.events import EngineEvent, TradingState
+from miniqmt_gui.live.events import EngineEvent, LogEvent, TradingState
+from miniqmt_gui.live.paper import set_paper_account_aside
 from miniqmt_gui.live.settings import EngineSettings
 from miniqmt_gui.strategy.params import StrategyParams
 from miniqmt_gui.ui.live_model import Health, build_view, check_shared_dir, compute_health, warm_up
@@ -106,6 +107,22 @@ class EngineWorker(QObject):
         getattr(self._engine, name)()
         self._tick()
 
+    @Slot(str, object)
+    def manual(self, name: str, arg: object) -> None:
+        """A manual intervention: ``sell`` (layer), ``cancel`` (signal id), ``edit`` (lots), ``adopt``."""
+        engine = self._engine
+        if engine is None:
+            return
+        if name == "sell" and isinstance(arg, int):
+            engine.sell_layer(arg)
+        elif name == "cancel" and isinstance(arg, str):
+            engine.cancel_pending(arg)
+        elif name == "edit" and isinstance(arg, tuple):
+            engine.edit_lots(arg, "edited in the app")
+        elif name == "adopt":
+            engine.adopt_broker_lots()
+        self._tick()
+
     @Slot(object)
     def set_params(self, params: StrategyParams) -> None:
         """Use other strategy parameters from the next evaluation."""
@@ -114,9 +131,13 @@ class EngineWorker(QObject):
             self._engine.set_params(params)
             self._tick()
 
-    @Slot(object)
-    def rebuild(self, settings: EngineSettings) -> None:
-        """Replace the engine with one built from ``settings`` (only while it is stopped)."""
+    @Slot(object, bool)
+    def rebuild(self, settings: EngineSettings, reset_paper: bool = False) -> None:
+        """Replace the engine with one built from ``settings`` (only while it is stopped).
+
+        ``reset_paper``: the simulated account, paper book and paper journal are moved aside first, so
+        the new paper account starts from the settings' base position and cash.
+        """
         engine = self._engine
         if engine is not None and engine.status.state is not TradingState.STOPPED:
             self.failed.emit("running")
@@ -124,6 +145,13 @@ class EngineWorker(QObject):
             return
         self._drop_engine()
         self._settings = settings
+        if reset_paper:
+            try:
+                kept = set_paper_account_aside(settings, self._clock())
+                self.engineEvent.emit(LogEvent(logging.INFO, f"paper account reset; old one kept in {kept}",
+                                               self._clock()))
+            except OSError as exc:
+                self.failed.emit(f"paper account reset failed: {exc}")
         self._build()
         self._tick()
 

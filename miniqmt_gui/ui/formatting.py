@@ -37,10 +37,24 @@ def shares(value: float | None) -> str:
     return f"{int(value):,}"
 
 
+#: the UI language: Chinese writes 万/亿, English K/M/B (set once by the application)
+_LANG = {"lang": "zh"}
+
+
+def set_language(lang: str) -> None:
+    """Choose the number units of :func:`big_number` (``zh`` or ``en``)."""
+    _LANG["lang"] = "en" if lang == "en" else "zh"
+
+
 def big_number(value: float) -> str:
-    """Volumes: 12.3万 / 4.56亿."""
+    """Volumes and amounts: 12.3万 / 4.56亿 in Chinese, 123.4K / 45.6M / 1.23B in English."""
     if value != value:
         return "—"
+    if _LANG["lang"] == "en":
+        for scale, unit in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+            if abs(value) >= scale:
+                return f"{value / scale:.2f}{unit}"
+        return f"{value:,.0f}"
     if abs(value) >= 1e8:
         return f"{value / 1e8:.2f}亿"
     if abs(value) >= 1e4:

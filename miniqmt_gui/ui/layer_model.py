@@ -8,7 +8,7 @@ in ``positions`` (tagged with the pending signal id); a pending SELL's lots are 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -78,7 +78,11 @@ class LayerModel(QAbstractTableModel):
         """All layers empty."""
         super().__init__(parent)
         self._rows = [LayerRow(i, LayerState.EMPTY) for i in range(1, N_LAYERS + 1)]
-        self._headers = [self.tr("层"), self.tr("状态"), self.tr("股数"), self.tr("买入价"), self.tr("成本"),
+        #: the market's day: lots bought today show their time, older ones their date (with the year)
+        self.today: date | None = None
+        # the cost (filled value plus fees) is in each row's tooltip and the totals row's: the table stays
+        # narrow enough for 1280×800 beside the orders
+        self._headers = [self.tr("层"), self.tr("状态"), self.tr("股数"), self.tr("买入价"),
                          self.tr("止盈价"), self.tr("浮动盈亏"), self.tr("买入时间")]
 
     def state_text(self, state: LayerState) -> str:
@@ -121,8 +125,13 @@ class LayerModel(QAbstractTableModel):
             return self._cell(row, index.column())
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and row.lot is not None:
+            lot = row.lot
+            bought = as_shanghai(lot.time).strftime("%Y-%m-%d %H:%M:%S")
+            return self.tr("L%1 成本 %2 元（含手续费），买入 %3，信号 %4").replace("%1", str(row.layer)) \
+                .replace("%2", fm.money(lot.cost)).replace("%3", bought).replace("%4", lot.signal_id or "—")
         if role == Qt.ItemDataRole.ForegroundRole:
-            if index.column() == 6 and row.lot is not None:
+            if index.column() == 5 and row.lot is not None:
                 return QBrush(QColor(fm.signed_color(row.pnl)))
             return QBrush(QColor(STATE_COLORS[row.state]))
         if role == Qt.ItemDataRole.BackgroundRole and row.state in (LayerState.BUY_PENDING,
@@ -138,8 +147,8 @@ class LayerModel(QAbstractTableModel):
             return self.state_text(row.state)
         if lot is None:
             return ""
-        values = ["", "", fm.shares(lot.shares), fm.price(lot.buy_price), fm.money(lot.cost),
-                  fm.price(row.target), fm.money(row.pnl), _time(lot.time)]
+        values = ["", "", fm.shares(lot.shares), fm.price(lot.buy_price),
+                  fm.price(row.target), fm.money(row.pnl), _time(lot.time, self.today)]
         return values[column]
 
     def _totals(self) -> tuple[int, float, float]:
@@ -153,8 +162,8 @@ class LayerModel(QAbstractTableModel):
         shares, cost, pnl = self._totals()
         if role == Qt.ItemDataRole.DisplayRole:
             count = sum(1 for r in self._rows if r.lot is not None)
-            cells = {0: self.tr("合计"), 1: f"{count}/{N_LAYERS}", 2: fm.shares(shares), 4: fm.money(cost),
-                     6: fm.money(pnl) if count else ""}
+            cells = {0: self.tr("合计"), 1: f"{count}/{N_LAYERS}", 2: fm.shares(shares),
+                     5: fm.money(pnl) if count else ""}
             return cells.get(column, "")
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
@@ -162,12 +171,15 @@ class LayerModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and column == 6:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tr("层仓成本合计 %1 元").replace("%1", fm.money(cost))
+        if role == Qt.ItemDataRole.ForegroundRole and column == 5:
             return QBrush(QColor(fm.signed_color(pnl)))
         if role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(QColor("#eef2f7"))
         return None
 
 
-def _time(moment: datetime) -> str:
-    return as_shanghai(moment).strftime("%m-%d %H:%M:%S")
+def _time(moment: datetime, today: date | None) -> str:
+    local = as_shanghai(moment)
+    return local.strftime("%H:%M:%S") if local.date() == today else local.strftime("%Y-%m-%d")

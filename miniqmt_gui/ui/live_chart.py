@@ -1,30 +1,38 @@
-"""Live chart: today's 1-minute candles (or a line) with volume, level lines, fills and a crosshair.
+"""Live chart: today's 1-minute candles (or a line) with volume on a fixed 09:30–15:00 axis.
 
-Items are created once and reused: candles are redrawn only when the bars change, the level lines
-(each held lot's buy price and take-profit target, the next buy trigger, the anchor, the last
-price) are moved and shown/hidden. Updates are coalesced: :meth:`set_view` only remembers the
-newest frame and a single-shot timer redraws at most every ``REDRAW_MS``.
+The x axis is the trading day itself (lunch compressed, :func:`~miniqmt_gui.ui.plot_items.session_x`),
+so the morning never squeezes into the left edge and a bar sits where its time is. Level lines (each
+held lot's buy price and take-profit target, the next buy trigger, the last price) span the chart;
+their labels sit in a margin right of 15:00, pushed apart so that they never overlap each other or
+the candles. Fill markers sit at the bar where the fill happened (the first bar at or after the signal
+whose range reaches the fill price), only for today and only for the mode (paper / live) on show.
+
+Items are created once and reused; :meth:`LiveChart.set_view` only remembers the newest frame and a
+single-shot timer redraws at most every ``REDRAW_MS``.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
+from miniqmt_gui.live.events import TradingState
 from miniqmt_gui.ui.live_model import LiveView
 from miniqmt_gui.ui.plot_items import (
     DOWN_COLOR,
+    SESSION_MINUTES,
     UP_COLOR,
     CandleItem,
-    IndexTimeAxis,
+    SessionAxis,
     VolumeAxis,
     hline,
+    session_x,
     trade_markers,
 )
 from windows_bridge.contract.market_hours import as_shanghai
@@ -32,33 +40,65 @@ from windows_bridge.contract.messages import Bar
 
 REDRAW_MS = 200
 MAX_LAYERS = 9
+#: session minutes right of 15:00 kept free for the level labels
+LABEL_MARGIN = 56
+LABEL_X = SESSION_MINUTES + 2
+LABEL_GAP_PX = 16.0
+LABEL_FONT_PX = 11
+BUY_COLOR, TARGET_COLOR, NEXT_COLOR, LAST_COLOR = "#e07a1f", UP_COLOR, "#1d70b8", "#7b2cbf"
 
 
 @dataclass(frozen=True)
 class Fill:
-    """A fill to mark on the chart."""
+    """A fill to mark: the market time its signal was decided at, the fill price, side and mode."""
 
     time: datetime
     price: float
     side: str
+    paper: bool = False
 
 
 def todays_bars(history: list[Bar]) -> list[Bar]:
-    """The bars of the last bar's trading day (all bars when that leaves fewer than 2)."""
+    """The bars of the last bar's trading day."""
     if not history:
         return []
     day = as_shanghai(history[-1].time).date()
-    today = [b for b in history if as_shanghai(b.time).date() == day]
-    return today if len(today) >= 2 else list(history)
+    return [b for b in history if as_shanghai(b.time).date() == day]
 
 
-def _labelled(color: str, style: Qt.PenStyle, width: float = 1.0, position: float = 0.04,
-              ) -> pg.InfiniteLine:
-    """A horizontal level line with a small label at ``position`` (0 = left end, 1 = right end)."""
-    line = hline(color, style, width)
-    anchor = (0, 1) if position < 0.5 else (1, 1)
-    line.label = pg.InfLineLabel(line, text="", position=position, anchors=[anchor, anchor], color=color)
-    return line
+def fill_x(fill: Fill, bars: list[Bar], xs: np.ndarray) -> float | None:
+    """Where a fill happened: the first bar at/after its signal whose range reaches the price.
+
+    ``None`` when the fill is not of the bars' day (yesterday's markers never pile up on today's open).
+    """
+    if not bars or as_shanghai(fill.time).date() != as_shanghai(bars[-1].time).date():
+        return None
+    start = next((i for i, b in enumerate(bars) if b.time >= fill.time), len(bars) - 1)
+    for i in range(start, len(bars)):
+        b = bars[i]
+        if (fill.side == "BUY" and b.low <= fill.price + 1e-9) or (fill.side == "SELL"
+                                                                   and b.high >= fill.price - 1e-9):
+            return float(xs[i])
+    return float(xs[start])
+
+
+def spread_labels(ys_px: list[float], gap: float, top: float, bottom: float) -> list[float]:
+    """Pixel rows for labels wanted at ``ys_px`` (any order): at least ``gap`` apart, inside [top, bottom].
+
+    Labels keep their order; each is moved as little as the ones above it require.
+    """
+    order = sorted(range(len(ys_px)), key=lambda i: ys_px[i])
+    placed = [0.0] * len(ys_px)
+    last = -math.inf
+    for i in order:
+        y = max(ys_px[i], last + gap, top)
+        placed[i] = y
+        last = y
+    overflow = (last - bottom) if order else 0.0
+    if overflow > 0:  # too low: shift the whole stack up, but never above ``top``
+        for i in order:
+            placed[i] = max(top, placed[i] - overflow)
+    return placed
 
 
 class LiveChart(pg.GraphicsLayoutWidget):
@@ -68,28 +108,42 @@ class LiveChart(pg.GraphicsLayoutWidget):
         """Create all items once."""
         super().__init__(parent)
         self.setBackground("w")
-        self.axis = IndexTimeAxis(intraday=True)
+        self.axis = SessionAxis()
         self.price_plot = self.addPlot(row=0, col=0, axisItems={"bottom": self.axis})
-        self.volume_axis = IndexTimeAxis(intraday=True)
+        self.volume_axis = SessionAxis()
         self.volume_plot = self.addPlot(row=1, col=0, axisItems={"bottom": self.volume_axis,
                                                                   "left": VolumeAxis()})
         self.price_plot.getAxis("bottom").setStyle(showValues=False)  # the volume plot's axis shows times
         for plot in (self.price_plot, self.volume_plot):
             plot.getAxis("left").setWidth(58)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
         self.volume_plot.setXLink(self.price_plot)
-        self.volume_plot.setMaximumHeight(110)
+        self.volume_plot.setMaximumHeight(90)
+        self.price_plot.setXRange(-1, SESSION_MINUTES + LABEL_MARGIN, padding=0)
         self.candles = CandleItem()
         self.line = self.price_plot.plot(pen=pg.mkPen("#34495e", width=1.5), antialias=True)
         self.price_plot.addItem(self.candles)
         self.volume_bars = pg.BarGraphItem(x=[], height=[], width=0.7, brushes=[])
         self.volume_plot.addItem(self.volume_bars)
-        self.buy_lines = [_labelled("#f4a261", Qt.PenStyle.SolidLine) for _ in range(MAX_LAYERS)]
         dash = Qt.PenStyle.DashLine
-        self.target_lines = [_labelled(UP_COLOR, dash, position=0.97) for _ in range(MAX_LAYERS)]
-        self.next_buy_line = _labelled("#1d70b8", Qt.PenStyle.DashLine, 1.5, position=0.5)
-        self.last_line = _labelled("#7b2cbf", Qt.PenStyle.DotLine, position=0.75)
-        for line in (*self.buy_lines, *self.target_lines, self.next_buy_line, self.last_line):
+        self.buy_lines = [hline(BUY_COLOR, Qt.PenStyle.SolidLine) for _ in range(MAX_LAYERS)]
+        self.target_lines = [hline(TARGET_COLOR, dash) for _ in range(MAX_LAYERS)]
+        self.next_buy_line = hline(NEXT_COLOR, dash, 1.5)
+        self.last_line = hline(LAST_COLOR, Qt.PenStyle.DotLine)
+        self.lines = [*self.buy_lines, *self.target_lines, self.next_buy_line, self.last_line]
+        self.labels: dict[int, pg.TextItem] = {}
+        for line in self.lines:
             self.price_plot.addItem(line, ignoreBounds=True)
+            label = pg.TextItem("", color=line.pen.color(), anchor=(0, 1.0))  # sits just above its line
+            font = label.textItem.font()
+            font.setPixelSize(LABEL_FONT_PX)
+            label.setFont(font)
+            label.textItem.document().setDocumentMargin(1)  # the rect is the text: rows can be tight
+            label.setVisible(False)
+            self.price_plot.addItem(label, ignoreBounds=True)
+            self.labels[id(line)] = label
+        self.label_texts: dict[int, str] = {}
         self.fill_buys, self.fill_sells = trade_markers()
         self.price_plot.addItem(self.fill_buys)
         self.price_plot.addItem(self.fill_sells)
@@ -97,12 +151,16 @@ class LiveChart(pg.GraphicsLayoutWidget):
         self._pending: LiveView | None = None
         self._fills: list[Fill] = []
         self._bars: list[Bar] = []
+        self._xs = np.zeros(0)
         self._bars_key: tuple[object, ...] = ()
         self._use_candles = True
+        self._paper = False
+        self._stopped = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REDRAW_MS)
         self._timer.timeout.connect(self._redraw)
+        self.price_plot.vb.sigResized.connect(self._place_labels)
         self.redraws = 0
 
     def _build_crosshair(self) -> None:
@@ -117,6 +175,11 @@ class LiveChart(pg.GraphicsLayoutWidget):
 
     # ------------------------------------------------------------------ public
 
+    @property
+    def has_bars(self) -> bool:
+        """True once today's bars are drawn (otherwise the live tab shows its empty state)."""
+        return bool(self._bars)
+
     def set_candles(self, candles: bool) -> None:
         """Candles (True) or a close line (False)."""
         self._use_candles = candles
@@ -124,8 +187,13 @@ class LiveChart(pg.GraphicsLayoutWidget):
         self._schedule()
 
     def add_fill(self, fill: Fill) -> None:
-        """Mark a fill (buy or sell) at its time and price."""
+        """Mark a fill (buy or sell) at the bar where it happened."""
         self._fills.append(fill)
+        self._schedule()
+
+    def set_paper(self, paper: bool) -> None:
+        """Show the fills of paper mode or of live mode (never both on one chart)."""
+        self._paper = paper
         self._schedule()
 
     def set_view(self, view: LiveView) -> None:
@@ -134,11 +202,12 @@ class LiveChart(pg.GraphicsLayoutWidget):
         self._schedule()
 
     def stop(self) -> None:
-        """Stop the redraw timer (window closing)."""
+        """Stop the redraw timer for good (window closing): a frame or event still queued starts nothing."""
+        self._stopped = True
         self._timer.stop()
 
     def _schedule(self) -> None:
-        if not self._timer.isActive():
+        if not self._stopped and not self._timer.isActive():
             self._timer.start()
 
     # ------------------------------------------------------------------ drawing
@@ -154,6 +223,7 @@ class LiveChart(pg.GraphicsLayoutWidget):
             self._set_line(self.last_line, quote.price, self.tr("最新 ") + f"{quote.price:.3f}")
         self._draw_levels(view)
         self._draw_fills()
+        self._place_labels()
 
     def _draw_bars(self, bars: list[Bar]) -> None:
         key = (len(bars), bars[-1].time if bars else None, bars[-1].close if bars else None,
@@ -161,72 +231,104 @@ class LiveChart(pg.GraphicsLayoutWidget):
         if key == self._bars_key:
             return
         self._bars_key, self._bars = key, bars
-        times = np.array([int(b.time.timestamp()) for b in bars], dtype=np.int64)
-        self.axis.set_times(times)
-        self.volume_axis.set_times(times)
+        self._xs = np.array([session_x(b.time) for b in bars], dtype=float)
         ohlc = np.array([[b.open, b.high, b.low, b.close] for b in bars], dtype=float).reshape(-1, 4)
-        x = np.arange(len(bars), dtype=float)
         if self._use_candles:
-            self.candles.set_bars(ohlc)
+            self.candles.set_bars(ohlc, self._xs)
             self.line.setData([], [])
         else:
             self.candles.set_bars(np.zeros((0, 4)))
-            self.line.setData(x, ohlc[:, 3])
+            self.line.setData(self._xs, ohlc[:, 3])
         brushes = [pg.mkBrush(UP_COLOR if c >= o else DOWN_COLOR) for o, _, _, c in ohlc]
-        self.volume_bars.setOpts(x=x, height=[b.volume for b in bars], width=0.7, brushes=brushes)
-        self.price_plot.setXRange(-1, max(len(bars), 30) + 1, padding=0)
+        self.volume_bars.setOpts(x=self._xs, height=[b.volume for b in bars], width=0.7, brushes=brushes)
+        self.price_plot.setXRange(-1, SESSION_MINUTES + LABEL_MARGIN, padding=0)
 
-    @staticmethod
-    def _set_line(line: pg.InfiniteLine, value: float, text: str) -> None:
+    def _set_line(self, line: pg.InfiniteLine, value: float, text: str) -> None:
         if value != value or value <= 0:
             line.setVisible(False)
+            self.label_texts.pop(id(line), None)
             return
         line.setPos(value)
-        line.label.setFormat(text)
         line.setVisible(True)
+        self.label_texts[id(line)] = text
+
+    def _hide(self, line: pg.InfiniteLine) -> None:
+        line.setVisible(False)
+        self.label_texts.pop(id(line), None)
 
     def _draw_levels(self, view: LiveView) -> None:
         lots = view.levels.lots
         for i in range(MAX_LAYERS):
             if i < len(lots):
                 lot = lots[i]
-                self._set_line(self.buy_lines[i], lot.buy_price, f"L{lot.layer} " + self.tr("买入 ")
-                               + f"{lot.buy_price:.3f}")
-                self._set_line(self.target_lines[i], lot.target, f"L{lot.layer} " + self.tr("止盈 ")
-                               + f"{lot.target:.3f}")
+                # one label per lot (at its target): the buy line is the orange line of the same layer
+                self._set_line(self.buy_lines[i], lot.buy_price, "")
+                self._set_line(self.target_lines[i], lot.target,
+                               f"L{lot.layer} " + self.tr("止盈 ") + f"{lot.target:.3f}")
             else:
-                self.buy_lines[i].setVisible(False)
-                self.target_lines[i].setVisible(False)
+                self._hide(self.buy_lines[i])
+                self._hide(self.target_lines[i])
         nb = view.levels.next_buy
-        self._set_line(self.next_buy_line, nb, self.tr("下一买点 ") + (f"{nb:.3f}" if nb == nb else ""))
-        self._fit_levels(view)
+        if view.snapshot.status.state in (TradingState.SELL_ONLY, TradingState.HALTED):
+            self._hide(self.next_buy_line)  # no buy can happen: no next-buy line
+        else:
+            self._set_line(self.next_buy_line, nb, self.tr("下一买点 ") + (f"{nb:.3f}" if nb == nb else ""))
+        self._fit_levels()
 
-    def _fit_levels(self, view: LiveView) -> None:
+    def _fit_levels(self) -> None:
         if not self._bars:
             return
-        lows = [b.low for b in self._bars]
-        highs = [b.high for b in self._bars]
-        levels = [lv for lot in view.levels.lots for lv in (lot.buy_price, lot.target)]
-        if view.levels.next_buy == view.levels.next_buy:
-            levels.append(view.levels.next_buy)
-        lo, hi = min([*lows, *levels]), max([*highs, *levels])
-        pad = max((hi - lo) * 0.05, 0.002)
+        values = [b.low for b in self._bars] + [b.high for b in self._bars]
+        values += [line.value() for line in self.lines if line.isVisible()]
+        lo, hi = min(values), max(values)
+        pad = max((hi - lo) * 0.06, 0.002)
         self.price_plot.setYRange(lo - pad, hi + pad, padding=0)
 
-    def _draw_fills(self) -> None:
-        if not self._bars:
+    def _place_labels(self) -> None:
+        """Labels right of 15:00, at their line's height, pushed apart so they never overlap.
+
+        When the plot is too short for all of them, the last price and the next buy keep theirs, then
+        the lowest layers' targets; the others' lines stay without a label (never one label over another).
+        """
+        vb = self.price_plot.vb
+        rect = vb.sceneBoundingRect()
+        ordered = [self.last_line, self.next_buy_line, *self.target_lines]
+        candidates = [line for line in ordered if line.isVisible() and self.label_texts.get(id(line))]
+        for line in candidates:
+            self.labels[id(line)].setText(self.label_texts[id(line)])
+        heights = [self.labels[id(line)].textItem.boundingRect().height() for line in candidates]  # pixels
+        gap = max([LABEL_GAP_PX, *[h + 1 for h in heights]])  # a row is at least one label high
+        room = max(int(rect.height() // gap), 0)
+        shown = candidates[:room]
+        for line in self.lines:
+            if line not in shown:
+                self.labels[id(line)].setVisible(False)
+        if not shown:
             return
-        times = np.array([b.time.timestamp() for b in self._bars])
+        wanted = [vb.mapViewToScene(QPointF(LABEL_X, float(line.value()))).y() for line in shown]
+        rows = spread_labels(wanted, gap, rect.top() + gap, rect.bottom())
+        for line, row in zip(shown, rows, strict=True):
+            label = self.labels[id(line)]
+            label.setPos(LABEL_X, vb.mapSceneToView(QPointF(rect.left(), row)).y())
+            label.setVisible(True)
+
+    def _draw_fills(self) -> None:
         buys: tuple[list[float], list[float]] = ([], [])
         sells: tuple[list[float], list[float]] = ([], [])
         for fill in self._fills:
-            i = int(np.searchsorted(times, fill.time.timestamp()))
-            if 0 <= i <= len(times):
+            if fill.paper != self._paper:
+                continue
+            x = fill_x(fill, self._bars, self._xs)
+            if x is not None:
                 target = buys if fill.side == "BUY" else sells
-                target[0].append(float(min(i, len(times) - 1)))
+                target[0].append(x)
                 target[1].append(fill.price)
         self.fill_buys.setData(*buys)
         self.fill_sells.setData(*sells)
+
+    def fills_day(self) -> date | None:
+        """The day of the bars on show (``None`` before the first bar)."""
+        return as_shanghai(self._bars[-1].time).date() if self._bars else None
 
     # ------------------------------------------------------------------ crosshair
 
@@ -238,9 +340,9 @@ class LiveChart(pg.GraphicsLayoutWidget):
         if not inside:
             return
         point = vb.mapSceneToView(pos)
-        i = min(max(round(point.x()), 0), len(self._bars) - 1)
+        i = int(np.argmin(np.abs(self._xs - point.x())))
         bar = self._bars[i]
-        self.cross_v.setPos(i)
+        self.cross_v.setPos(self._xs[i])
         self.cross_h.setPos(point.y())
         self.cross_text.setText(self.crosshair_text(bar, point.y()))
         (x_range, y_range) = vb.viewRange()
@@ -248,8 +350,9 @@ class LiveChart(pg.GraphicsLayoutWidget):
 
     def crosshair_text(self, bar: Bar, y: float) -> str:
         """Text of the crosshair box for ``bar`` with the cursor at price ``y``."""
-        t = as_shanghai(bar.time).strftime("%H:%M")
+        t = as_shanghai(bar.time).strftime("%Y-%m-%d %H:%M")
         change = (bar.close / bar.open - 1) * 100 if bar.open else math.nan
         return (f"{t}  " + self.tr("开") + f" {bar.open:.3f}  " + self.tr("高") + f" {bar.high:.3f}  "
                 + self.tr("低") + f" {bar.low:.3f}  " + self.tr("收") + f" {bar.close:.3f} ({change:+.2f}%)  "
-                + self.tr("量") + f" {bar.volume:,.0f}  |  " + self.tr("光标") + f" {y:.3f}")
+                + self.tr("量") + f" {bar.volume:,.0f}" + self.tr(" 股") + "  |  " + self.tr("光标")
+                + f" {y:.3f}")

@@ -34,10 +34,11 @@ class LiveController(QObject):
     sharedChecked = Signal(object)
     _check = Signal(str)
     _command = Signal(str)
+    _manual = Signal(str, object)
     _write = Signal(str, str)
     _journal = Signal(str)
     _params = Signal(object)
-    _rebuild = Signal(object)
+    _rebuild = Signal(object, bool)
     _shutdown = Signal()
 
     def __init__(self, settings: EngineSettings, params: Any, factory: EngineFactory | None = None,
@@ -52,6 +53,7 @@ class LiveController(QObject):
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.begin)
         self._command.connect(self._worker.command)
+        self._manual.connect(self._worker.manual)
         self._params.connect(self._worker.set_params)
         self._rebuild.connect(self._worker.rebuild)
         self._shutdown.connect(self._worker.shutdown)
@@ -84,6 +86,10 @@ class LiveController(QObject):
         """Queue ``start``/``stop``/``sell_only``/``halt``/``resume`` for the engine."""
         self._command.emit(name)
 
+    def manual(self, name: str, arg: object = None) -> None:
+        """Queue a manual intervention (``sell`` layer, ``cancel`` signal id, ``edit`` lots, ``adopt``)."""
+        self._manual.emit(name, arg)
+
     def set_params(self, params: Any) -> None:
         """Queue new strategy parameters."""
         self._params.emit(params)
@@ -106,15 +112,19 @@ class LiveController(QObject):
             return False
         if paper != self.settings.paper:
             self.settings = self.settings.model_copy(update={"paper": paper})
-            self._rebuild.emit(self.settings)
+            self._rebuild.emit(self.settings, False)
         return True
 
-    def reconfigure(self, settings: EngineSettings) -> bool:
-        """Use new engine settings (shared folder, thresholds); refused unless stopped."""
+    def reconfigure(self, settings: EngineSettings, reset_paper: bool = False) -> bool:
+        """Use new engine settings (shared folder, thresholds); refused unless stopped.
+
+        ``reset_paper`` starts the simulated account afresh from the settings' base and cash (the old
+        paper account, book and journal are kept aside in the work folder).
+        """
         if self.state not in (None, TradingState.STOPPED):
             return False
         self.settings = settings
-        self._rebuild.emit(settings)
+        self._rebuild.emit(settings, reset_paper)
         return True
 
     def shutdown(self) -> None:

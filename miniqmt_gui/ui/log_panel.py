@@ -26,11 +26,15 @@ class LogPanel(QPlainTextEdit):
         self.setObjectName("log_panel")
 
     def add(self, message: str, level: int = logging.INFO, moment: datetime | None = None) -> None:
-        """Append one line (time, level colour)."""
+        """Append one line (time, level colour); the view follows it unless the reader scrolled up."""
+        bar = self.verticalScrollBar()
+        following = bar.value() >= bar.maximum() - 2
         when = as_shanghai(moment or now_shanghai()).strftime("%H:%M:%S")
         color = LEVEL_COLORS.get(level, "#222222")
         self.appendHtml(f'<span style="color:#777">{when}</span> '
                         f'<span style="color:{color}">{html.escape(message)}</span>')
+        if following:
+            bar.setValue(bar.maximum())
 
     def lines(self) -> list[str]:
         """The plain text lines (tests)."""

@@ -2,22 +2,33 @@
 
 The window only shows and steers: the engine runs in :class:`LiveController`'s worker thread,
 backtests in a child process. Views and events arrive as queued signals; every user command goes
-back the same way. Geometry and the last tab persist in ``QSettings``.
+back the same way (manual interventions too: they are engine commands, journaled). The
+configuration is ``config.toml`` (:mod:`.app_config`); Qt settings keep geometry and the last tab.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
-from miniqmt_gui.live.events import LogEvent, ResultEvent, SignalEvent, StatusEvent, TradingState
+from miniqmt_gui.live.events import (
+    LogEvent,
+    ReconcileEvent,
+    ResultEvent,
+    SignalEvent,
+    StatusEvent,
+    TradingState,
+)
 from miniqmt_gui.strategy.params import StrategyParams
 from miniqmt_gui.ui.app_config import AppConfig, params_path, params_toml, save_config
 from miniqmt_gui.ui.backtest_view import BacktestView
+from miniqmt_gui.ui.banner import NOTIFY, RED, TITLE
+from miniqmt_gui.ui.book_dialogs import BookReconcileDialog, LotsDialog, PaperAccountDialog
 from miniqmt_gui.ui.controls import ControlBar
 from miniqmt_gui.ui.day_services import DayServices
 from miniqmt_gui.ui.icons import app_icon
@@ -27,12 +38,14 @@ from miniqmt_gui.ui.live_model import LiveView
 from miniqmt_gui.ui.live_tab import LiveTab
 from miniqmt_gui.ui.notifier import Notifier
 from miniqmt_gui.ui.params_dialog import ParamsDialog
+from miniqmt_gui.ui.pnl_model import PnlTracker
 from miniqmt_gui.ui.reconcile_dialog import ReconcileDialog
 from miniqmt_gui.ui.settings_dialog import SettingsDialog
 from miniqmt_gui.ui.status_strip import StatusStrip
 from windows_bridge.contract.version import __version__
 
 TAB_MAIN, TAB_BACKTEST = 0, 1
+ACTIVE = (TradingState.RUNNING, TradingState.SELL_ONLY)
 
 
 class MainWindow(QMainWindow):
@@ -59,20 +72,43 @@ class MainWindow(QMainWindow):
         self.day = DayServices(config, controller.settings, self)
         self.day.phoneChanged.connect(self._on_phone)
         self.confirm = self._ask
-        self._directions: dict[str, str] = {}
-        self._was_stale = False
+        #: closing without asking (Ctrl+C / SIGTERM, the screenshot command)
+        self.quiet_close = False
+        self.pnl = {paper: PnlTracker(commission_rate=params.commission_rate,
+                                      min_commission=params.min_commission) for paper in (False, True)}
+        self._signals: dict[str, SignalEvent] = {}
+        self._active: set[str] = set()
         self._settings_dialog: SettingsDialog | None = None
+        self.book_dialog: BookReconcileDialog | None = None
+        self._reconcile_event: ReconcileEvent | None = None
         self._closed = False
-        self.controls.set_mode(config.paper)
+        self._texts = self._warning_texts()
+        self._buttons = {"reconcile": self.tr("核对…"), "base": self.tr("设置底仓…"),
+                         "settings": self.tr("设置…")}
+        self.controls.set_mode(config.paper, config.demo)
+        self.live.orders.set_mode(config.paper)
+        self.live.chart.set_paper(config.paper)
         self._wire()
         self._restore()
         self._update_title(None)
+
+    def _warning_texts(self) -> dict[str, str]:
+        return {
+            "stale": self.tr("行情已过期，暂停发单"),
+            "link_down": self.tr("行情端失联：共享文件夹里没有新的行情，暂停发单"),
+            "executor_down": self.tr("执行端离线：委托 %1 没有被执行"
+                                     "（请在 Windows 中启动 miniqmt-executor）"),
+            "no_quote": self.tr("还没有行情：请在 Windows 中启动 miniqmt-bridge，检查共享文件夹，"
+                                "或运行 miniqmt demo 试用"),
+            "paper": self.tr("模拟盘：真实执行器在本机对模拟账户撮合，不会发送到 Windows 执行端"),
+            "demo": self.tr("演示：行情为回放的合成样本，券商为模拟券商，不涉及真实资金"),
+        }
 
     # ------------------------------------------------------------------ wiring
 
     def _wire(self) -> None:
         c, a = self.controller, self.controls.action
-        a("start").triggered.connect(lambda: c.command("start"))
+        a("start").triggered.connect(self.start)
         a("stop").triggered.connect(lambda: c.command("stop"))
         a("sell_only").triggered.connect(lambda: c.command("sell_only"))
         a("halt").triggered.connect(self.halt)
@@ -90,6 +126,8 @@ class MainWindow(QMainWindow):
         c.sharedChecked.connect(self._on_shared_checked)
         self.live.orders.exportRequested.connect(c.write_text)
         self.live.orders.journalExportRequested.connect(c.export_journal)
+        self.live.layers.manualRequested.connect(self.manual)
+        self.live.banner.actionRequested.connect(self._banner_action)
         self.backtest.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
 
     def _restore(self) -> None:
@@ -102,6 +140,12 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ commands
 
+    def start(self) -> None:
+        """Start trading; paper mode first asks where the simulated account starts if nobody said."""
+        if self.config.paper and self.config.paper_base is None and not self.choose_paper_account():
+            return
+        self.controller.command("start")
+
     def halt(self) -> None:
         """Emergency halt: the engine writes STOP (the executor places nothing) and emits nothing."""
         self.controller.command("halt")
@@ -111,17 +155,35 @@ class MainWindow(QMainWindow):
         """Remove STOP and trade again, after a confirmation."""
         if self.confirm(self.tr("恢复交易"), self.tr("删除 STOP 文件并恢复自动交易？")):
             self.controller.command("resume")
+            self.live.log.add(self.tr("已请求恢复：删除 STOP 文件，恢复自动交易"), logging.WARNING)
 
     def set_simulate(self, paper: bool) -> None:
         """Switch simulate (paper) mode; refused while the engine is not stopped."""
         if not self.controller.set_paper(paper):
-            self.controls.set_mode(self.controller.settings.paper)
+            self.controls.set_mode(self.controller.settings.paper, self.config.demo)
             self.live.log.add(self.tr("运行中不能切换模拟/实盘，请先停止"), logging.WARNING)
             self.statusBar().showMessage(self.tr("运行中不能切换模拟/实盘，请先停止"), 8000)
             return
         self.config.paper = paper
-        save_config(self.qsettings, self.config)
-        self.controls.set_mode(paper)
+        self._save()
+        self.controls.set_mode(paper, self.config.demo)
+
+    def choose_paper_account(self) -> bool:
+        """Ask where the simulated account starts (base position or the broker's snapshot); True = set."""
+        view = self.controller.view
+        snapshot = None
+        quote = view.snapshot.quote if view is not None else None
+        if quote is not None and quote.positions_status == "ok" and quote.position is not None:
+            snapshot = (quote.position.volume, quote.asset.cash if quote.asset else self.config.paper_cash)
+        dialog = PaperAccountDialog(self.config.base_shares, snapshot, self.config.paper_cash, self)
+        if not dialog.exec():
+            return False
+        shares, cash = dialog.chosen()
+        self.apply_config(replace(self.config, paper_base_shares=shares, paper_cash=cash), reset_paper=True)
+        text = self.tr("模拟账户从 %1 股、资金 %2 开始").replace("%1", f"{shares:,}") \
+            .replace("%2", f"{cash:,.2f}")
+        self.live.log.add(text)
+        return True
 
     def edit_params(self) -> None:
         """Parameters dialog; accepted parameters go to the engine and to the config file."""
@@ -133,44 +195,133 @@ class MainWindow(QMainWindow):
         """Use and save validated parameters."""
         self.params = params
         self.config.preset = preset
-        save_config(self.qsettings, self.config)
+        for tracker in self.pnl.values():
+            tracker.commission_rate, tracker.min_commission = params.commission_rate, params.min_commission
+        self._save()
         self.controller.set_params(params)
         path = params_path()
         self.controller.write_text(str(path), params_toml(params, preset))
 
-    def edit_settings(self, first_run: bool = False) -> None:
-        """Settings (or first-run setup) dialog."""
-        dialog = SettingsDialog(self.config, self.controller.check_shared, first_run, self)
+    def edit_settings(self, first_run: bool = False, focus: str = "") -> None:
+        """Settings (or first-run setup) dialog; ``focus`` = a field to start in (``base``)."""
+        dialog = SettingsDialog(self.config, self.controller.check_shared, first_run, self,
+                                base_suggestion=self._base_suggestion())
         self._settings_dialog = dialog
-        if first_run:
-            dialog.run_check()
+        dialog.run_check()
+        if focus == "base":
+            dialog.base_spin.setFocus()
         accepted = dialog.exec()
         self._settings_dialog = None
         if accepted:
             where = dialog.day_section.store_secrets()
             self.live.log.add(self.tr("通知地址已保存到：") + where)
             self.apply_config(dialog.config())
+            if dialog.reset_paper:
+                self.choose_paper_account()
 
-    def apply_config(self, new: AppConfig) -> None:
+    def _base_suggestion(self) -> tuple[int, int] | None:
+        """(the real broker's position, the live book's lots) from the bridge's last trusted quote."""
+        view = self.controller.view
+        quote = view.snapshot.quote if view is not None else None
+        if quote is None or quote.positions_status != "ok" or quote.position is None:
+            return None
+        paper = view.snapshot.status.paper if view is not None else True
+        lots = 0 if paper or view is None else sum(lot.shares for lot in view.snapshot.book.positions)
+        return quote.position.volume, lots
+
+    def apply_config(self, new: AppConfig, reset_paper: bool = False) -> None:
         """Store new settings; the engine is rebuilt when it is stopped (otherwise: later)."""
         lang_changed = new.lang != self.config.lang
         self.config = new
-        save_config(self.qsettings, new)
+        self._save()
         self.notifier.notifications_on = new.notifications
         if not self.notifier.set_speech(new.speech):
             self.live.log.add(self.tr("本机没有可用的语音引擎，语音播报不可用"), logging.WARNING)
         self.day.apply(new, new.engine_settings())
-        if not self.controller.reconfigure(new.engine_settings()):
+        if not self.controller.reconfigure(new.engine_settings(), reset_paper=reset_paper):
             later = self.tr("设置已保存；策略运行中，停止后重新打开设置以应用到引擎")
             self.live.log.add(later, logging.WARNING)
         if lang_changed:
             self.statusBar().showMessage(self.tr("界面语言将在重启后生效"), 10000)
 
+    def _save(self) -> None:
+        try:
+            save_config(self.config)
+        except (OSError, ValueError) as exc:
+            self.live.log.add(self.tr("设置未能保存：") + str(exc), logging.ERROR)
+            return
+        self.live.log.add(self.tr("设置已保存到 ") + str(self.config.path))
+
     def open_reconcile(self) -> ReconcileDialog:
-        """The reconciliation table (non-modal)."""
+        """The end-of-day trade reconciliation table (non-modal)."""
         dialog = ReconcileDialog(self.day, self)
         dialog.show()
         return dialog
+
+    # ------------------------------------------------------------------ manual intervention
+
+    def manual(self, action: str) -> None:
+        """A manual intervention from the layer panel; each asks first and goes to the engine."""
+        view = self.controller.view
+        book = view.snapshot.book if view is not None else None
+        if book is None:
+            return
+        if action == "sell":
+            layer = self.live.layers.selected_layer()
+            lot = next((lot for lot in book.positions if lot.layer == layer), None)
+            if lot is None:
+                self.statusBar().showMessage(self.tr("先在层仓表中选中一个持有的层"), 8000)
+                return
+            question = self.tr("以买一价卖出 L%1 的 %2 股？（作为信号发往执行端，记入决策日志）") \
+                .replace("%1", str(lot.layer)).replace("%2", f"{lot.shares:,}")
+            if self.confirm(self.tr("手动卖出"), question):
+                self.controller.manual("sell", lot.layer)
+        elif action == "cancel" and book.pending_signal is not None:
+            sid = book.pending_signal.signal_id
+            question = self.tr("请求执行端撤销 %1 的委托？已成交部分保留。").replace("%1", sid)
+            if self.confirm(self.tr("撤单"), question):
+                self.controller.manual("cancel", sid)
+        elif action == "edit":
+            dialog = LotsDialog(list(book.positions), self)
+            if dialog.exec():
+                self.controller.manual("edit", dialog.result_lots)
+        elif action == "reconcile":
+            self.show_book_reconcile(self._reconcile_event)
+
+    def show_book_reconcile(self, event: ReconcileEvent | None) -> None:
+        """The broker-vs-book dialog (non-modal); with no event, from the current frame's figures."""
+        if event is None:
+            view = self.controller.view
+            if view is None or view.snapshot.account is None or view.snapshot.account.position is None:
+                self.statusBar().showMessage(self.tr("还没有可信的券商持仓"), 8000)
+                return
+            pos = view.snapshot.account.position
+            event = ReconcileEvent(pos.volume, sum(lot.shares for lot in view.snapshot.book.positions),
+                                   self.controller.settings.base_shares, pos.avg_price)
+        if self.book_dialog is not None:
+            self.book_dialog.close()
+        dialog = BookReconcileDialog(event, self)
+        dialog.accepted.connect(lambda: self._book_answer(dialog))
+        dialog.rejected.connect(lambda: self._book_answer(dialog))
+        self.book_dialog = dialog
+        dialog.show()
+
+    def _book_answer(self, dialog: BookReconcileDialog) -> None:
+        if dialog.adopted:
+            self.controller.manual("adopt")
+            self.live.log.add(self.tr("已选择采用券商持仓"), logging.WARNING)
+        else:
+            self.live.log.add(self.tr("已选择保持暂停：新的买入继续暂停，直到账本与券商持仓一致"),
+                              logging.WARNING)
+        self.book_dialog = None
+
+    def _banner_action(self, action: str) -> None:
+        if action == "reconcile":
+            self.show_book_reconcile(self._reconcile_event)
+        elif action == "base":
+            self.edit_settings(focus="base")
+        elif action == "settings":
+            self.edit_settings()
 
     def _on_phone(self, address: str) -> None:
         if address.startswith("error") or address == "no asyncio loop":
@@ -178,68 +329,100 @@ class MainWindow(QMainWindow):
         elif address:
             self.live.log.add(self.tr("手机查看已开启（局域网）"))
 
-    @staticmethod
-    def _ask(title: str, text: str) -> bool:
-        answer = QMessageBox.question(None, title, text)
+    def _ask(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
         return answer == QMessageBox.StandardButton.Yes
 
     # ------------------------------------------------------------------ engine output
 
     def on_view(self, view: LiveView) -> None:
         """A new engine frame."""
-        self.live.set_view(view)
+        if self._closed:  # a frame still queued while the window closed
+            return
+        paper = view.snapshot.status.paper
+        active = self.live.set_view(view, self._texts, self._buttons, self.config.demo)
+        self.live.pnl.show_figures(self.pnl[paper].figures(view, self.controller.settings.base_shares),
+                                   self.pnl[paper].curve)
+        self.live.set_empty_hint(self._empty_hint(view))
         self.status.update(view)
         self.controls.set_state(view.snapshot.status.state)
-        self.controls.set_mode(view.snapshot.status.paper)
+        self.controls.set_mode(paper, self.config.demo)
+        self._notify_edges([w for w in active if w.key in NOTIFY])
         self._update_title(view)
-        self._stale_alert(view)
         self.day.on_view(view)
 
+    def _empty_hint(self, view: LiveView) -> str:
+        s = view.snapshot.status
+        if "no_quote" in s.blockers or "bad_quote" in s.blockers:
+            where = str(self.controller.settings.shared_dir)
+            return self.tr("还没有收到行情。\n\n共享文件夹：%1\n\n下一步：在 Windows 中启动 miniqmt-bridge"
+                           "（见 docs/windows.md），确认 Parallels 共享了这个文件夹；\n"
+                           "或者先运行 miniqmt demo 看完整流程。").replace("%1", where)
+        return ""
+
+    def _notify_edges(self, warnings: list[Any]) -> None:
+        now = {w.key for w in warnings}
+        for w in warnings:
+            if w.key not in self._active:
+                self.notifier.notify(w.text.split("：")[0] if "：" in w.text else w.text, w.text,
+                                     critical=w.level == RED)
+                self.live.log.add(w.text, logging.ERROR if w.level == RED else logging.WARNING)
+        self._active = now
+
     def on_event(self, event: Any) -> None:
-        """An engine event: orders, fills, log lines, alerts."""
+        """An engine event: orders, fills, log lines, reconcile prompts."""
+        if self._closed:
+            return
         self.day.on_event(event)
+        paper = self.controller.settings.paper
         if isinstance(event, SignalEvent):
-            self._directions[event.signal.signal_id] = event.signal.direction
-            self.live.orders.model.add_signal(event)
+            self._signals[event.signal.signal_id] = event
+            self.live.orders.add_signal(event)
+            self.pnl[paper].on_signal(event)
         elif isinstance(event, ResultEvent):
-            self._on_result(event)
+            self.pnl[paper].on_result(event)
+            self._on_result(event, paper)
         elif isinstance(event, LogEvent):
             self.live.log.add(event.message, event.level, event.time)
-        elif isinstance(event, StatusEvent) and event.status.state is TradingState.HALTED:
-            self.notifier.notify(self.tr("已熔断"), event.status.reason, critical=True)
+        elif isinstance(event, ReconcileEvent):
+            self._reconcile_event = event
+            self.show_book_reconcile(event)
+        elif isinstance(event, StatusEvent) and "reconcile" not in event.status.blockers:
+            self._reconcile_event = None
 
-    def _on_result(self, event: ResultEvent) -> None:
+    def _on_result(self, event: ResultEvent, paper: bool) -> None:
         r = event.result
-        self.live.orders.model.add_result(event)
-        direction = r.direction or self._directions.get(r.signal_id, "")
+        self.live.orders.add_result(event)
+        signal = self._signals.get(r.signal_id)
+        direction = r.direction or (signal.signal.direction if signal else "")
         side = self.tr("买入") if direction == "BUY" else self.tr("卖出")
         if r.filled_shares > 0:
-            # mark it at the market's time (the quote's), not the executor's wall clock
+            # the fill happened in the market after the decision: mark it from the decision's market time
             view = self.controller.view
             quote = view.snapshot.quote if view is not None else None
-            self.live.chart.add_fill(Fill(quote.time if quote else r.timestamp, r.avg_price, direction))
+            when = signal.market_time if signal is not None and signal.market_time is not None else \
+                (quote.time if quote is not None else r.timestamp)
+            self.live.chart.add_fill(Fill(when, r.avg_price, direction, paper))
             text = f"{side} {r.filled_shares:,} @ {r.avg_price:.3f}  ({r.signal_id})"
             self.notifier.notify(self.tr("成交：") + side, text)
             self.notifier.speak(side)
         elif r.status.value in ("rejected", "cancelled"):
-            self.notifier.notify(self.tr("未成交：") + side, f"{r.signal_id}: {r.message}", critical=True)
-
-    def _stale_alert(self, view: LiveView) -> None:
-        stale = view.snapshot.status.stale
-        if stale and not self._was_stale:
-            age = f"{view.snapshot.status.quote_age_s:.0f}"
-            detail = self.tr("行情 %1 秒未更新").replace("%1", age)
-            self.notifier.notify(self.tr("行情已过期，暂停发单"), detail, critical=True)
-        self._was_stale = stale
+            word = self.tr("废单") if r.status.value == "rejected" else self.tr("已撤")
+            title = self.tr("未成交（%1）：").replace("%1", word) + side
+            self.notifier.notify(title, f"{r.signal_id}: {r.message}", critical=True)
 
     def _update_title(self, view: LiveView | None) -> None:
         parts = [f"miniqmt {__version__}", self.controller.settings.code]
         if view is not None:
             status = view.snapshot.status
-            parts.append(self.tr("模拟盘") if status.paper else self.tr("实盘"))
+            mode = self.tr("模拟盘") if status.paper else self.tr("实盘")
+            if self.config.demo and not status.paper:
+                mode = self.tr("演示（模拟券商）")
+            parts.append(mode)
             parts.append(status.reason)
-            if status.stale:
-                parts.insert(0, "【" + self.tr("行情已过期，暂停发单") + "】")
+            alarms = [w.text for w in self.live.warnings if w.key in TITLE]
+            if alarms:
+                parts.insert(0, "【" + alarms[0] + "】")
         self.setWindowTitle(" — ".join(parts))
 
     def _on_failed(self, error: str) -> None:
@@ -250,7 +433,11 @@ class MainWindow(QMainWindow):
         self.notifier.notify(self.tr("引擎错误"), error, critical=True)
 
     def _on_mode(self, paper: bool) -> None:
-        self.controls.set_mode(paper)
+        if self._closed:
+            return
+        self.controls.set_mode(paper, self.config.demo)
+        self.live.orders.set_mode(paper)
+        self.live.chart.set_paper(paper)
         mode = self.tr("模拟盘") if paper else self.tr("实盘")
         self.live.log.add(self.tr("交易模式：") + mode)
 
@@ -267,8 +454,34 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ closing
 
+    def close_question(self) -> str:
+        """What closing now stops and what keeps running ("" = nothing runs: close without asking)."""
+        view = self.controller.view
+        if view is None:
+            return ""
+        s = view.snapshot.status
+        pending = view.snapshot.book.pending_signal
+        if s.state not in ACTIVE and pending is None:
+            return ""
+        lines = [self.tr("策略正在运行。关闭后：")]
+        lines.append(self.tr("· 停止：本程序不再发出新信号，界面与通知关闭。"))
+        if pending is not None and not s.paper:
+            lines.append(self.tr("· 继续：已发出的委托 %1 仍由 Windows 执行端处理，结果在下次启动时应用。")
+                         .replace("%1", pending.signal_id))
+        elif pending is not None:
+            lines.append(self.tr("· 模拟盘的委托 %1 在下次启动时按模拟账户恢复。")
+                         .replace("%1", pending.signal_id))
+        if not s.paper:
+            lines.append(self.tr("· 继续：Windows 中的行情端与执行端照常运行；STOP 状态不变。"))
+        lines.append(self.tr("确定关闭吗？"))
+        return "\n".join(lines)
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Save geometry, stop the backtest child, the chart timer and the engine thread."""
+        """Ask first while the strategy runs (saying what keeps running), then stop everything."""
+        question = "" if self.quiet_close or self._closed else self.close_question()
+        if question and not self.confirm(self.tr("关闭 miniqmt"), question):
+            event.ignore()
+            return
         self.shutdown()
         super().closeEvent(event)
 
@@ -280,6 +493,8 @@ class MainWindow(QMainWindow):
         self.qsettings.setValue("window/geometry", self.saveGeometry())
         self.qsettings.setValue("window/tab", self.tabs.currentIndex())
         self.qsettings.sync()
+        if self.book_dialog is not None:
+            self.book_dialog.close()
         self.backtest.shutdown()
         self.live.stop()
         self.controller.shutdown()

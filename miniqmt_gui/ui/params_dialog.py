@@ -7,6 +7,7 @@ in red under the form. The dialog never writes files: the caller saves what it r
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
@@ -103,6 +104,7 @@ class ParamsDialog(QDialog):
         self.setWindowTitle(self.tr("策略参数"))
         self._params = params
         self._edits: dict[str, QLineEdit | QCheckBox] = {}
+        self._labels: dict[str, str] = {}
         self.preset_box = QComboBox()
         self.preset_box.addItems(preset_names())
         if preset in preset_names():
@@ -145,6 +147,7 @@ class ParamsDialog(QDialog):
         box = QGroupBox(_t(title))
         form = QFormLayout(box)
         for name, label in fields:
+            self._labels[name] = label
             editor: QLineEdit | QCheckBox
             if isinstance(getattr(self._params, name), bool):
                 editor = QCheckBox()
@@ -177,14 +180,49 @@ class ParamsDialog(QDialog):
                 for name, e in self._edits.items()}
 
     def validate(self) -> StrategyParams | None:
-        """Validated parameters, or ``None`` with the reason shown in the dialog."""
+        """Validated parameters, or ``None`` with the reason shown in the trader's words: the field's own
+        label (最小步长, not ``step_floor``), and the field highlighted and focused."""
+        for edit in self._edits.values():
+            edit.setStyleSheet("")
+        values = self.values()
         try:
-            params = StrategyParams().updated(self.values())
+            params = StrategyParams().updated(values)
         except ParamError as exc:
-            self.error_label.setText(self.tr("参数无效：") + str(exc))
+            name = self._failing_field(values)
+            if name is None:
+                self.error_label.setText(self.tr("参数无效：") + str(exc))
+                return None
+            edit = self._edits[name]
+            edit.setStyleSheet("border: 2px solid #d62828;")
+            edit.setFocus()
+            self.error_label.setText(self.tr("参数无效：%1 — %2").replace("%1", _t(self._labels[name]))
+                                     .replace("%2", self._why(values[name], str(exc))))
             return None
         self.error_label.clear()
         return params
+
+    def _failing_field(self, values: dict[str, Any]) -> str | None:
+        """The first field that is invalid on its own (the others at their defaults)."""
+        base = StrategyParams()
+        for name, value in values.items():
+            try:
+                base.updated({name: value})
+            except ParamError:
+                return name
+        return None
+
+    def _why(self, value: Any, detail: str) -> str:
+        text = str(value).strip()
+        if text == "":
+            return self.tr("不能为空")
+        rule = re.search(r"must be (.+)$", detail)
+        if rule:
+            return self.tr("须 %1").replace("%1", rule.group(1).replace(">=", "≥").replace("<=", "≤"))
+        if "greater than" in detail or "less than" in detail:
+            return self.tr("超出允许范围") + f"（{detail.split(': ', 1)[-1]}）"
+        if "expected a number" in detail or "expected a whole number" in detail:
+            return self.tr("请输入数字")
+        return detail.split(": ", 1)[-1]
 
     def preset(self) -> str:
         """The chosen preset's name."""

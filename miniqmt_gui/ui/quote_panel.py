@@ -1,4 +1,5 @@
-"""Quote panel: last price, change vs previous close, five bid/ask levels, volume, quote time."""
+"""Quote panel: last price and change, five bid/ask levels, the day's open/high/low, volume (shares)
+and turnover, the daily limits, IOPV and premium (when the bridge reads them), quote time."""
 
 from __future__ import annotations
 
@@ -28,30 +29,29 @@ class QuotePanel(QGroupBox):
         """Empty panel ("—" everywhere) until the first quote."""
         super().__init__(self.tr("行情"), parent)
         self.code_label = QLabel("—")
-        self.code_label.setStyleSheet("font-size: 13px; color: #555;")
+        self.code_label.setStyleSheet("color: #555;")
         self.last_label = QLabel("—")
         self.last_label.setObjectName("quote_last")
-        self.last_label.setStyleSheet("font-size: 26px; font-weight: bold;")
+        self.last_label.setStyleSheet("font-size: 22px; font-weight: bold;")
         self.change_label = QLabel("—")
         self.change_label.setObjectName("quote_change")
         self.time_label = QLabel("—")
-        self.volume_label = QLabel("—")
+        self.time_label.setStyleSheet("color: #555;")
+        head = QGridLayout()
+        head.addWidget(self.last_label, 0, 0)
+        head.addWidget(self.code_label, 0, 1, alignment=Qt.AlignmentFlag.AlignRight)
+        head.addWidget(self.change_label, 1, 0)
+        head.addWidget(self.time_label, 1, 1, alignment=Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.code_label)
-        layout.addWidget(self.last_label)
-        layout.addWidget(self.change_label)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(3)
+        layout.addLayout(head)
         layout.addLayout(self._book_grid())
-        info = QGridLayout()
-        info.addWidget(QLabel(self.tr("成交量")), 0, 0)
-        info.addWidget(self.volume_label, 0, 1)
-        info.addWidget(QLabel(self.tr("行情时间")), 1, 0)
-        info.addWidget(self.time_label, 1, 1)
-        layout.addLayout(info)
-        layout.addStretch(1)
+        layout.addLayout(self._fields_grid())
 
     def _book_grid(self) -> QGridLayout:
         grid = QGridLayout()
-        grid.setVerticalSpacing(1)
+        grid.setVerticalSpacing(0)
         self.ask_prices, self.ask_vols, self.bid_prices, self.bid_vols = [], [], [], []
         for i in range(LEVELS):
             row = LEVELS - 1 - i
@@ -73,6 +73,28 @@ class QuotePanel(QGroupBox):
         grid.addWidget(line, LEVELS, 0, 1, 3)
         return grid
 
+    def _fields_grid(self) -> QGridLayout:
+        names = [("open", self.tr("今开")), ("high", self.tr("最高")), ("low", self.tr("最低")),
+                 ("pre_close", self.tr("昨收")), ("volume", self.tr("成交量")),
+                 ("amount", self.tr("成交额")), ("up_stop", self.tr("涨停")),
+                 ("down_stop", self.tr("跌停")), ("iopv", self.tr("IOPV")), ("premium", self.tr("溢价率"))]
+        grid = QGridLayout()
+        grid.setVerticalSpacing(0)
+        grid.setHorizontalSpacing(4)
+        self.fields: dict[str, QLabel] = {}
+        self.field_names: dict[str, QLabel] = {}
+        for n, (key, text) in enumerate(names):
+            row, col = divmod(n, 2)
+            name = QLabel(text)
+            name.setStyleSheet("color: #555;")
+            self.field_names[key] = name
+            grid.addWidget(name, row, col * 2)
+            self.fields[key] = _label()
+            self.fields[key].setMinimumWidth(self.fields[key].fontMetrics().horizontalAdvance("9999.9万元"))
+            grid.addWidget(self.fields[key], row, col * 2 + 1)
+        self.volume_label = self.fields["volume"]
+        return grid
+
     def show_quote(self, quote: SharedQuote | None) -> None:
         """Display ``quote`` (``None`` clears the panel)."""
         if quote is None:
@@ -82,18 +104,42 @@ class QuotePanel(QGroupBox):
         change = quote.price - quote.pre_close if quote.pre_close > 0 else float("nan")
         color = fm.signed_color(change)
         self.last_label.setText(fm.price(quote.price))
-        self.last_label.setStyleSheet(f"font-size: 26px; font-weight: bold; color: {color};")
+        self.last_label.setStyleSheet(f"font-size: 22px; font-weight: bold; color: {color};")
         if change == change:
             pct = change / quote.pre_close * 100
-            pre = self.tr("昨收") + f" {quote.pre_close:.3f}"
-            self.change_label.setText(f"{change:+.3f}  ({pct:+.2f} %)  " + pre)
+            self.change_label.setText(f"{change:+.3f}  ({pct:+.2f} %)")
         else:
             self.change_label.setText(self.tr("昨收未知"))
         self.change_label.setStyleSheet(f"color: {color};")
         self._fill_side(self.ask_prices, self.ask_vols, quote.ask_price, quote.ask_vol, quote.pre_close)
         self._fill_side(self.bid_prices, self.bid_vols, quote.bid_price, quote.bid_vol, quote.pre_close)
-        self.volume_label.setText(fm.big_number(quote.volume))
+        self._fill_fields(quote)
         self.time_label.setText(as_shanghai(quote.time).strftime("%Y-%m-%d %H:%M:%S"))
+        self.time_label.setToolTip(self.tr("行情时间"))
+
+    def _fill_fields(self, quote: SharedQuote) -> None:
+        f = self.fields
+        for key in ("open", "high", "low", "pre_close"):
+            value = float(getattr(quote, key))
+            f[key].setText(fm.price(value))
+            if key != "pre_close":
+                color = fm.signed_color(value - quote.pre_close) if value else fm.FLAT
+                f[key].setStyleSheet(f"color: {color};")
+        f["volume"].setText(fm.big_number(quote.volume) + self.tr("股"))
+        f["amount"].setText(fm.big_number(quote.amount) + self.tr("元") if quote.amount else "—")
+        f["up_stop"].setText(fm.price(quote.up_stop_price))
+        f["up_stop"].setStyleSheet(f"color: {fm.UP};")
+        f["down_stop"].setText(fm.price(quote.down_stop_price))
+        f["down_stop"].setStyleSheet(f"color: {fm.DOWN};")
+        known = quote.iopv > 0  # IOPV and premium only when the bridge reads them
+        for key in ("iopv", "premium"):
+            f[key].setVisible(known)
+            self.field_names[key].setVisible(known)
+        if known:
+            premium = (quote.price / quote.iopv - 1) * 100
+            f["iopv"].setText(f"{quote.iopv:.4f}")
+            f["premium"].setText(f"{premium:+.2f}%")
+            f["premium"].setStyleSheet(f"color: {fm.signed_color(premium)};")
 
     @staticmethod
     def _fill_side(prices: list[QLabel], vols: list[QLabel], values: list[float], volumes: list[float],

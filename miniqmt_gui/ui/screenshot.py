@@ -15,6 +15,7 @@ def save_and_quit(window: MainWindow, path: str) -> None:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     ok = window.grab().save(path)
     print(f"screenshot {'written' if ok else 'FAILED'}: {path}", flush=True)
+    window.quiet_close = True
     window.close()
     QApplication.quit()
 

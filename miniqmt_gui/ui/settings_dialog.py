@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -37,8 +38,12 @@ class SettingsDialog(QDialog):
     """Edit an :class:`AppConfig`; :meth:`config` returns the edited copy."""
 
     def __init__(self, config: AppConfig, checker: Callable[[str], None], first_run: bool = False,
-                 parent: QWidget | None = None) -> None:
-        """``checker(path)`` starts an asynchronous check that ends in :meth:`show_check`."""
+                 parent: QWidget | None = None, base_suggestion: tuple[int, int] | None = None) -> None:
+        """``checker(path)`` starts an asynchronous check that ends in :meth:`show_check`.
+
+        ``base_suggestion`` = (the broker's position now, the book's lots): the base position is offered
+        as their difference, for the trader to confirm (live trading needs the base known).
+        """
         super().__init__(parent)
         self.setWindowTitle(self.tr("首次设置") if first_run else self.tr("设置"))
         self._config = config
@@ -54,6 +59,16 @@ class SettingsDialog(QDialog):
         self.base_spin.setSingleStep(100)
         self.base_spin.setSpecialValueText(self.tr("未知"))
         self.base_spin.setValue(-1 if config.base_shares is None else config.base_shares)
+        self.base_suggest = QPushButton()
+        self.base_suggest.setObjectName("base_suggestion")
+        self.base_suggest.setVisible(base_suggestion is not None)
+        if base_suggestion is not None:
+            broker, lots = base_suggestion
+            self.suggested_base = max(broker - lots, 0)
+            text = self.tr("用券商持仓 %1 − 账本层仓 %2 = %3 股")
+            self.base_suggest.setText(text.replace("%1", f"{broker:,}").replace("%2", f"{lots:,}")
+                                      .replace("%3", f"{self.suggested_base:,}"))
+            self.base_suggest.clicked.connect(lambda: self.base_spin.setValue(self.suggested_base))
         self.session_box = QCheckBox(self.tr("仅在连续竞价时段发单（09:30–11:30，13:00–14:57）"))
         self.session_box.setChecked(config.session_only)
         self.lang_box = QComboBox()
@@ -93,7 +108,16 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("本地工作文件夹"), work_row)
         form.addRow(self.tr("行情过期阈值"), self.stale_spin)
         form.addRow(self.tr("拒单后静默期"), self.silent_spin)
-        form.addRow(self.tr("底仓股数（Beta）"), self.base_spin)
+        self.reset_paper = False
+        paper_button = QPushButton(self.tr("重新设定模拟账户起点…"))
+        paper_button.setObjectName("reset_paper")
+        paper_button.setToolTip(self.tr("模拟账户从底仓或券商持仓重新开始（旧的模拟账户另存）"))
+        paper_button.clicked.connect(self._ask_reset_paper)
+        form.addRow(self.tr("模拟盘账户"), paper_button)
+        base_row = QHBoxLayout()
+        base_row.addWidget(self.base_spin, 1)
+        base_row.addWidget(self.base_suggest)
+        form.addRow(self.tr("底仓股数（Beta）"), base_row)
         form.addRow("", self.session_box)
         form.addRow(self.tr("界面语言（重启后生效）"), self.lang_box)
         form.addRow("", self.notify_box)
@@ -139,6 +163,37 @@ class SettingsDialog(QDialog):
                 text += self.tr("；未发现执行端心跳")
         self.check_label.setText(text)
         self.check_label.setStyleSheet(f"color: {color};")
+
+    def accept(self) -> None:
+        """OK: refuse a shared folder that does not exist (offer to create it), highlighting the field."""
+        folder = Path(self.shared_edit.text().strip())
+        self.shared_edit.setStyleSheet("")
+        if not str(folder) or not folder.is_dir():
+            question = self.tr("共享文件夹 %1 不存在。\n\n如果 Windows 虚拟机通过 Parallels 共享 Mac 的"
+                               "文件夹，请先检查共享设置。现在在本机创建这个文件夹吗？")
+            question = question.replace("%1", str(folder))
+            if not self.confirm_create(self.tr("共享文件夹不存在"), question):
+                self.shared_edit.setStyleSheet("border: 2px solid #c1121f;")
+                self.shared_edit.setFocus()
+                self.check_label.setText(self.tr("✗ 文件夹不存在：请选择已存在的共享文件夹，或允许创建"))
+                self.check_label.setStyleSheet("color: #c1121f;")
+                return
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                self.check_label.setText(self.tr("✗ 无法创建：") + str(exc))
+                return
+        super().accept()
+
+    def confirm_create(self, title: str, text: str) -> bool:
+        """Ask before creating the folder (tests replace this)."""
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _ask_reset_paper(self) -> None:
+        """Close with OK and let the window ask where the simulated account starts."""
+        self.reset_paper = True
+        self.accept()
 
     def config(self) -> AppConfig:
         """The edited configuration."""

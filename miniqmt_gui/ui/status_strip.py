@@ -1,4 +1,4 @@
-"""Status bar contents: mode, trading state and reason, bridge heartbeat, quote age, executor."""
+"""Status bar contents: trading state and reason, the bridge link, quote age, executor, book, owner."""
 
 from __future__ import annotations
 
@@ -32,8 +32,10 @@ class StatusStrip(QObject):
         self.bridge = _chip("status_bridge")
         self.quote = _chip("status_quote")
         self.executor = _chip("status_executor")
+        self.book = _chip("status_book")
+        self.owner = _chip("status_owner")
         bar.addWidget(self.state, 1)
-        for chip in (self.bridge, self.quote, self.executor):
+        for chip in (self.bridge, self.quote, self.executor, self.book, self.owner):
             bar.addPermanentWidget(chip)
 
     def update(self, view: LiveView) -> None:
@@ -44,12 +46,15 @@ class StatusStrip(QObject):
             text += "  ·  " + status.headline
         _set(self.state, text, STATE_COLORS.get(status.state, "#555555"))
         health = view.health
-        bridge_ok = health.bridge_age_s == health.bridge_age_s and health.bridge_age_s < BRIDGE_WARN_S
-        bridge_text = self.tr("行情端心跳 ") + fm.age(health.bridge_age_s)
-        if view.snapshot.quote is not None and not health.connected:
-            bridge_text += self.tr("（未连接 QMT）")
-            bridge_ok = False
-        _set(self.bridge, bridge_text, GOOD if bridge_ok else BAD)
+        snap = view.snapshot
+        if snap.quote is None:
+            _set(self.bridge, self.tr("行情端：未见"), WARN)
+        elif status.link_down:
+            _set(self.bridge, self.tr("行情端失联 ") + fm.age(snap.link_age_s), BAD)
+        elif not health.connected:
+            _set(self.bridge, self.tr("行情端在线（未连接 QMT）"), BAD)
+        else:
+            _set(self.bridge, self.tr("行情端在线 ") + fm.age(snap.link_age_s), GOOD)
         if "closed" in status.blockers and not status.stale:
             # a closed market is not a fault: no red, and when the next session starts (with its date)
             _set(self.quote, status.blocker_texts[status.blockers.index("closed")], CLOSED)
@@ -57,11 +62,32 @@ class StatusStrip(QObject):
             quote_text = self.tr("行情停滞 ") + fm.age(status.quote_age_s)
             _set(self.quote, quote_text, BAD if status.stale else GOOD)
         self._executor(view)
+        self._book_chip(view)
+        blockers = dict(zip(status.blockers, status.blocker_texts, strict=False))
+        if "not_owner" in blockers:
+            _set(self.owner, self.tr("仅观察"), WARN)
+            self.owner.setToolTip(blockers["not_owner"])
+        else:
+            _set(self.owner, self.tr("本程序交易"), GOOD)
+            self.owner.setToolTip("")
+
+    def _book_chip(self, view: LiveView) -> None:
+        blockers = view.snapshot.status.blockers
+        for key, text, color in (("in_doubt", self.tr("账本：委托状态不明"), BAD),
+                                 ("pending_stuck", self.tr("账本：信号无回报"), BAD),
+                                 ("reconcile", self.tr("账本：需核对"), BAD),
+                                 ("mismatch", self.tr("账本：与券商不一致"), BAD),
+                                 ("base_unknown", self.tr("账本：底仓未设置"), WARN),
+                                 ("unverified", self.tr("账本：等待券商核对"), WARN)):
+            if key in blockers:
+                _set(self.book, text, color)
+                return
+        _set(self.book, self.tr("账本：已核对 ✓"), GOOD)
 
     def _executor(self, view: LiveView) -> None:
         health = view.health
         if view.snapshot.status.paper:
-            _set(self.executor, self.tr("执行端：模拟盘不需要"), "#7b2cbf")
+            _set(self.executor, self.tr("执行端：本机模拟"), "#7b2cbf")
         elif health.executor_alive:
             _set(self.executor, self.tr("执行端在线 ") + fm.age(health.executor_age_s), GOOD)
         else:

@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -113,14 +114,25 @@ class RowsModel(QAbstractTableModel):
         return list(self._rows)
 
     def to_csv(self, rows: Sequence[int] | None = None) -> str:
-        """CSV text (headers + formatted cells) of all rows or of the given row numbers."""
+        """CSV text of all rows or of the given row numbers: numbers as plain numbers (no thousands
+        separators, so a spreadsheet reads them as numbers), times with the year, text as shown."""
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow([c.header for c in self._columns])
         chosen = range(len(self._rows)) if rows is None else rows
         for r in chosen:
-            writer.writerow([self.data(self.index(r, c)) for c in range(len(self._columns))])
+            writer.writerow([self._csv_cell(self._rows[r], c, r, i) for i, c in enumerate(self._columns)])
         return out.getvalue()
+
+    def _csv_cell(self, row: dict[str, Any], column: Column, r: int, c: int) -> Any:
+        value = row.get(column.key)
+        if value is None or (isinstance(value, float) and value != value):
+            return ""
+        if column.numeric and isinstance(value, int | float):
+            return value
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%d %H:%M:%S")
+        return self.data(self.index(r, c))
 
 
 def pnl_color(key: str) -> Callable[[dict[str, Any]], str | None]:

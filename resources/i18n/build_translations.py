@@ -27,7 +27,8 @@ def english() -> dict[str, str]:
     for line in TABLE.read_text(encoding="utf-8").split("\n"):
         if line and not line.startswith("#"):
             source, _, target = line.partition("\t")
-            pairs[source] = target
+            # a line break inside a text is written \n in the table
+            pairs[source.replace("\\n", "\n")] = target.replace("\\n", "\n")
     return pairs
 
 

@@ -129,15 +129,32 @@ def test_demo_ctrl_c_stops_everything_with_exit_0(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_demo_reports_a_child_that_dies(tmp_path: Path) -> None:
+def test_demo_restarts_a_child_that_dies_like_launchd(tmp_path: Path) -> None:
     demo = _demo(tmp_path)
-    _wait_running(tmp_path)
-    beat = json.loads((tmp_path / "demo" / "shared" / "executor_heartbeat.json").read_text())
-    subprocess.run(["kill", "-9", str(beat["pid"])], check=True)
-    out, err = demo.communicate(timeout=90)
-    assert demo.returncode == 1
-    assert "executor process exited unexpectedly" in err and "last lines of its log" in err
-    assert json.loads(out)["exit"] == "executor_died"
+    try:
+        _wait_running(tmp_path)
+        heartbeat = tmp_path / "demo" / "shared" / "executor_heartbeat.json"
+        first = json.loads(heartbeat.read_text())["pid"]
+        subprocess.run(["kill", "-9", str(first)], check=True)
+        end = time.monotonic() + 60
+        while time.monotonic() < end:  # the supervisor starts it again; the new one beats
+            try:
+                if json.loads(heartbeat.read_text())["pid"] != first:
+                    break
+            except (OSError, ValueError, KeyError):
+                pass
+            time.sleep(0.2)
+        assert json.loads(heartbeat.read_text())["pid"] != first, "the executor was not restarted"
+        assert demo.poll() is None, "the demo ended instead of restarting the executor"
+        demo.send_signal(signal.SIGINT)
+        out, err = demo.communicate(timeout=90)
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+    assert demo.returncode == 0, err[-2000:]
+    assert "executor process ended on its own (killed by SIGKILL); restarting it" in err
+    summary = json.loads(out)
+    assert summary["restarts"] == [{"role": "executor", "code": -9}]
 
 
 def _wait_lots(chain: ChainRun, timeout_s: float = 60) -> None:

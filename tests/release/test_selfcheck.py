@@ -104,6 +104,9 @@ def test_cli_exit_codes(
     for k, v in _env(tmp_path, tmp_path / "nowhere").items():
         monkeypatch.setenv(k, v)
     assert main(["selfcheck"]) == 1
+    report = capsys.readouterr().out
+    assert "共享文件夹" in report and "不存在" in report  # Chinese by default
+    assert main(["selfcheck", "--lang", "en"]) == 1
     assert "shared folder" in capsys.readouterr().out
     shared = tmp_path / "shared"
     shared.mkdir()

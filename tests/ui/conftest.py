@@ -108,15 +108,21 @@ def make_window(qtbot: Any, tmp_path: Path, shared: Path, clock: MarketClock, qs
     monkeypatch.setattr("miniqmt_gui.ui.main_window.params_path", lambda: tmp_path / "strategy.toml")
     windows: list[MainWindow] = []
 
-    def factory(settings: EngineSettings, params: Any) -> Any:
-        return build_engine(settings, params, clock=clock)
+    engine_changes: dict[str, Any] = {}
 
-    def make(paper: bool = True, stale_after_s: float = 300.0, show: bool = True) -> MainWindow:
+    def factory(settings: EngineSettings, params: Any) -> Any:
+        return build_engine(settings.model_copy(update=engine_changes), params, clock=clock)
+
+    def make(paper: bool = True, stale_after_s: float = 300.0, show: bool = True,
+             base_shares: int | None = 0, engine: dict[str, Any] | None = None, **extra: Any) -> MainWindow:
         create_application()
+        engine_changes.update(engine or {})
         config = AppConfig(shared_dir=shared, work_dir=tmp_path / "work", paper=paper,
-                           stale_after_s=stale_after_s, session_only=False)
+                           stale_after_s=stale_after_s, session_only=False, base_shares=base_shares,
+                           path=tmp_path / "config.toml", **extra)
         window = build_window(config, qsettings, StrategyParams(), factory, clock)
         window.confirm = lambda title, text: True
+        window.quiet_close = True  # the fixture closes windows without the running-strategy question
         qtbot.addWidget(window)
         windows.append(window)
         if show:

@@ -32,3 +32,28 @@ def test_english_translation_is_shipped_and_used(qapp, qtbot, tmp_path):
 
 def test_chinese_needs_no_file(qapp):
     assert install_translator(qapp, "zh") is None
+
+
+def test_qt_own_buttons_speak_chinese(qapp):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from miniqmt_gui.ui.i18n import install_qt_translator
+
+    translator = install_qt_translator(qapp, "zh")
+    assert translator is not None, "Qt's qtbase_zh_CN translation is not shipped with PySide6"
+    try:
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        texts = {b.text().replace("&", "") for b in box.buttons()}
+        assert any("确定" in t for t in texts) and any("取消" in t for t in texts), texts
+    finally:
+        QCoreApplication.removeTranslator(translator)
+
+
+def test_every_ui_text_has_its_english(qapp):
+    import xml.etree.ElementTree as ET
+    from pathlib import Path
+
+    ts = Path(qm_path("en")).with_suffix(".ts")
+    translations = [(m.findtext("source"), m.find("translation")) for m in ET.parse(ts).iter("message")]
+    unfinished = [source for source, t in translations if t is not None and t.get("type") == "unfinished"]
+    assert unfinished == []

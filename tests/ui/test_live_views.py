@@ -33,7 +33,8 @@ def test_quote_panel_shows_last_change_and_levels(make_window, qtbot, feed):
     assert f"{change:+.3f}" in panel.change_label.text()
     assert panel.bid_prices[0].text() == "1.009"
     assert panel.ask_prices[0].text() == "1.010"
-    assert panel.time_label.text().startswith("2025-03-05")
+    assert "2025-03-05 10:00" in panel.time_label.text()
+    assert panel.fields["high"].text() != "—" and panel.fields["volume"].text() == "1234.6万股"
 
 
 def test_layer_table_chart_and_orders_follow_a_paper_buy(make_window, qtbot, feed):

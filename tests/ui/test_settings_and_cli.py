@@ -34,7 +34,33 @@ def test_new_settings_rebuild_the_stopped_engine(make_window, qtbot):
     window = make_window()
     window.apply_config(replace(window.config, stale_after_s=42.0))
     qtbot.waitUntil(lambda: window.controller.settings.stale_after_s == 42.0, timeout=5000)
-    assert window.qsettings.value("stale_after_s") in (42.0, "42.0")
+    assert window.qsettings.value("stale_after_s") is None  # Qt settings keep only the geometry
+
+
+def test_one_configuration_file_for_the_app_selfcheck_and_the_engine(make_window, qtbot, tmp_path: Path,
+                                                                       monkeypatch):
+    from miniqmt_gui.rehearsal.selfcheck import run_checks
+    from miniqmt_gui.ui.app_config import load_config
+    from windows_bridge.contract.config import load_settings
+
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("# my notes stay\n[risk]\nmax_orders_per_day = 7\n", encoding="utf-8")
+    window = make_window()
+    folder = tmp_path / "my_share"
+    folder.mkdir()
+    window.apply_config(replace(window.config, shared_dir=folder, stale_after_s=42.0, base_shares=12_300))
+    qtbot.waitUntil(lambda: window.controller.settings.stale_after_s == 42.0, timeout=5000)
+    text = cfg.read_text(encoding="utf-8")
+    assert "# my notes stay" in text and "max_orders_per_day = 7" in text  # the trader's file is kept
+    env = {"MINIQMT_CONFIG": str(cfg)}
+    settings = load_settings(env=env)  # what selfcheck, the engine and the Windows processes read
+    assert settings.shared_dir == folder and settings.base_shares == 12_300
+    assert settings.app.stale_after_s == 42.0 and settings.risk.max_orders_per_day == 7
+    checks = run_checks(env)
+    assert any(item.name == "shared folder" and item.verdict == "ok" and str(folder) in item.detail
+               for item in checks.items)
+    again = load_config(env=env)  # the app's next start reads the same
+    assert again.shared_dir == folder and again.stale_after_s == 42.0 and not again.first_run
 
 
 def test_geometry_and_tab_persist(make_window, qtbot):
@@ -49,8 +75,8 @@ def test_gui_command_writes_a_screenshot(tmp_path: Path):
     png = tmp_path / "shot.png"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MINIQMT_CONFIG=str(tmp_path / "none.toml"))
     done = subprocess.run(
-        [sys.executable, "-m", "miniqmt_gui", "gui", "--work-dir", str(tmp_path / "work"),
-         "--shared-dir", str(tmp_path / "shared"), "--lang", "en", "--screenshot", str(png),
+        [sys.executable, "-m", "miniqmt_gui", "--lang", "en", "--work-dir", str(tmp_path / "work"),
+         "--shared-dir", str(tmp_path / "shared"), "--screenshot", str(png),
          "--after", "0.3"],
         env=env, capture_output=True, text=True, timeout=120,
     )
@@ -84,3 +110,22 @@ def test_gui_command_closes_cleanly_on_ctrl_c_and_sigterm(tmp_path: Path, signum
             proc.kill()
     assert code == 0, proc.stdout.read()[-2000:] if proc.stdout else ""
     assert took < 8  # the window closes at once; the engine thread is joined without waiting out a timeout
+
+
+def test_an_older_versions_qt_settings_move_into_config_toml_once(tmp_path: Path, qapp):
+    from PySide6.QtCore import QSettings
+
+    from miniqmt_gui.ui.app import migrate_settings
+    from miniqmt_gui.ui.app_config import load_config
+
+    old = QSettings(str(tmp_path / "old.ini"), QSettings.Format.IniFormat)
+    for key, value in (("shared_dir", str(tmp_path / "share")), ("base_shares", 4200), ("paper", "false"),
+                       ("stale_after_s", 120.0), ("lang", "en")):
+        old.setValue(key, value)
+    env = {"MINIQMT_CONFIG": str(tmp_path / "config.toml")}
+    config = migrate_settings(old, load_config(env=env))
+    assert config.shared_dir == tmp_path / "share" and config.base_shares == 4200 and not config.paper
+    assert not old.contains("shared_dir")  # moved, not copied
+    again = load_config(env=env)
+    assert again.shared_dir == tmp_path / "share" and again.stale_after_s == 120.0 and again.lang == "en"
+    assert not again.first_run

@@ -70,8 +70,32 @@ class RiskLimits(BaseModel):
     max_orders_per_day: Annotated[int, Field(gt=0)] = 60
 
 
+class AppSection(BaseModel):
+    """The desktop app's own choices: the ``[app]`` table of the same ``config.toml`` (the Windows
+    processes ignore it). Window geometry is not here: that is the window's business (Qt settings)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    work_dir: Path | None = None
+    lang: Literal["zh", "en"] = "zh"
+    paper: bool = True
+    stale_after_s: Annotated[float, Field(gt=0, le=86_400)] = 300.0
+    silent_period_s: Annotated[float, Field(ge=0, le=86_400)] = 300.0
+    session_only: bool = True
+    preset: str = "159201 v1.0.0"
+    speech: bool = False
+    notifications: bool = True
+    push_kinds: list[str] | None = None
+    push_per_minute: Annotated[int, Field(ge=1, le=600)] = 10
+    phone_enabled: bool = False
+    phone_port: Annotated[int, Field(ge=1024, le=65535)] = 8765
+    #: the simulated account's starting position and cash (paper mode); ``None`` = the base position
+    paper_base_shares: Annotated[int, Field(ge=0)] | None = None
+    paper_cash: Annotated[float, Field(gt=0)] = 1_000_000.0
+
+
 class Settings(BaseModel):
-    """All settings of the Windows processes."""
+    """All settings of the Windows processes, and (``app``) of the desktop app: one file for all."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -93,6 +117,7 @@ class Settings(BaseModel):
     #: shares held outside the grid (the Beta base position); live trading needs it known
     base_shares: Annotated[int, Field(ge=0)] | None = None
     risk: RiskLimits = Field(default_factory=RiskLimits)
+    app: AppSection = Field(default_factory=AppSection)
 
 
 class ConfigError(ValueError):
@@ -103,16 +128,27 @@ def _truthy(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def config_path(env: Mapping[str, str] | None = None) -> Path:
+    """The one configuration file every command reads: ``MINIQMT_CONFIG`` or ``<config dir>/config.toml``."""
+    env = os.environ if env is None else env
+    return Path(env.get("MINIQMT_CONFIG") or str(config_dir() / CONFIG_FILE_NAME))
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The file's tables as a dict (empty when there is no file); raises :class:`ConfigError` if broken."""
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}); fix or delete the file") from None
+
+
 def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
     """Read ``config.toml`` (if present) and apply environment overrides."""
     env = os.environ if env is None else env
-    path = path or Path(env.get("MINIQMT_CONFIG", str(config_dir() / CONFIG_FILE_NAME)))
-    data: dict[str, Any] = {}
-    if path.exists():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: not valid TOML ({exc}); fix or delete the file") from None
+    path = path or config_path(env)
+    data = read_toml(path)
     for var, field in ENV_OVERRIDES.items():
         if var in env and env[var] != "":
             data[field] = _truthy(env[var]) if field == "simulate" else env[var]
@@ -120,6 +156,30 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
         return Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"{path} / environment: {describe_validation_error(exc)}") from None
+
+
+def save_values(path: Path, top: Mapping[str, Any], app: Mapping[str, Any]) -> None:
+    """Set top-level keys and ``[app]`` keys in ``path`` (``None`` removes a key), keeping everything else
+    in the file — other tables, comments, the order of lines — as the trader wrote it (tomlkit)."""
+    import tomlkit
+
+    from windows_bridge.contract.atomic_io import write_bytes_atomic
+
+    read_toml(path)  # refuse to overwrite a file we cannot parse
+    doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+    table = doc.get("app")
+    if table is None:
+        table = tomlkit.table()
+        doc["app"] = table
+    for target, values in ((doc, top), (table, app)):
+        for key, value in values.items():
+            if value is None:
+                target.pop(key, None)
+            else:
+                target[key] = str(value) if isinstance(value, Path) else value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes_atomic(path, tomlkit.dumps(doc).encode("utf-8"))
+    Settings.model_validate(read_toml(path))  # what was written must load again
 
 
 def _writable(folder: Path) -> bool:

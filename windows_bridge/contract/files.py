@@ -23,6 +23,9 @@ EXECUTED_FILE = "executed_signals.json"
 STATE_FILE = "dashboard_state.json"
 #: anyone → executor: the kill switch (see ``windows_bridge.executor.pretrade`` for its spellings)
 STOP_FILE = "STOP"
+#: app → executor: "cancel the working order of this signal" (plain text: the signal id); the rest of the
+#: order is cancelled and the result comes back as usual (cancelled / partially filled)
+CANCEL_REQUEST_FILE = "order_cancel_request.txt"
 #: executor: the owner lock (identity and heartbeat time) that fences placements
 EXECUTOR_LOCK_FILE = "executor.lock"
 #: executor: liveness for the app and self-check

@@ -129,6 +129,8 @@ class SharedQuote(_Message):
     up_stop_price: NonNegFloat = 0.0
     down_stop_price: NonNegFloat = 0.0
     price_tick: PosFloat = 0.001
+    #: the ETF's indicative net value (IOPV) when the bridge can read it; 0 = not available
+    iopv: NonNegFloat = 0.0
     history: list[Bar] = Field(default_factory=list, max_length=5000)
     position: BrokerPosition | None = None
     asset: AssetInfo | None = None

@@ -30,6 +30,7 @@ from windows_bridge.brokers.interface import Broker, BrokerError, BrokerOrder, S
 from windows_bridge.contract.atomic_io import read_message, write_message
 from windows_bridge.contract.config import Settings
 from windows_bridge.contract.files import (
+    CANCEL_REQUEST_FILE,
     DONE_DIR,
     EXECUTED_FILE,
     QUOTE_FILE,
@@ -329,8 +330,16 @@ class OrderExecutor:
             return self._resolve_from_broker(rec)
         self.journal.record_placed(signal.signal_id, order_id)
         log.info("已下单 placed %s %s %s @ %s → order %s (%s)", side, code, shares, price, order_id, remark)
-        final = self._tracker.follow(order_id)
+        final = self._tracker.follow(order_id, cancel_if=lambda: self._cancel_requested(signal.signal_id))
         return order_result(signal.signal_id, code, signal.direction, shares, final, self.clock())
+
+    def _cancel_requested(self, signal_id: str) -> bool:
+        """The app asked to cancel this signal's order (``order_cancel_request.txt`` names it)."""
+        try:
+            text = (self.shared / CANCEL_REQUEST_FILE).read_text(encoding="ascii", errors="replace")[:200]
+        except OSError:
+            return False
+        return text.strip() == signal_id
 
     def _resolve(self, rec: SignalRecord) -> OrderResult:
         """Resolve an open intent; only the broker can say what happened to it."""

@@ -75,8 +75,12 @@ class OrderTracker:
         self._stop = stop or threading.Event()
         self._now = monotonic
 
-    def follow(self, order_id: int, *, already_working_s: float = 0.0) -> FinalOrder:
-        """Block until ``order_id`` is final; raise :class:`TrackingInterrupted` on shutdown."""
+    def follow(self, order_id: int, *, already_working_s: float = 0.0,
+               cancel_if: Callable[[], bool] | None = None) -> FinalOrder:
+        """Block until ``order_id`` is final; raise :class:`TrackingInterrupted` on shutdown.
+
+        ``cancel_if()`` true (the trader asked to cancel this order) cancels the rest before the timeout.
+        """
         latest: BrokerOrder | None = None
         deadline = self._now() + max(0.0, self._timeout_s - already_working_s)
         next_poll = self._now()  # the first pass asks the broker at once (recovery: no events come)
@@ -97,6 +101,9 @@ class OrderTracker:
                 )
             if self._stop.is_set():
                 raise TrackingInterrupted(f"stopping while order {order_id} is still working")
+            if cancel_if is not None and cancel_sent_at is None and cancel_if():
+                log.info("按用户请求撤单 cancel requested by the trader for order %s", order_id)
+                deadline = self._now()
             cancel_sent_at = self._maybe_cancel(order_id, deadline, cancel_sent_at)
 
     def _rejection(self, event: object, order_id: int) -> str | None:

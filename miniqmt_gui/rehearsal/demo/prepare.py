@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from miniqmt_gui.backtest.sample import make_sample_bars
-from miniqmt_gui.rehearsal.demo.layout import BRIDGE, EXECUTOR, DemoLayout
+from miniqmt_gui.rehearsal.demo.layout import APP, BRIDGE, EXECUTOR, DemoLayout
 from miniqmt_gui.rehearsal.demo.options import DemoOptions
 from windows_bridge.brokers.sim.broker import SimBroker
 from windows_bridge.contract.calendar import trading_days_after, trading_days_before
@@ -99,6 +99,30 @@ def write_config(layout: DemoLayout, role: str, options: DemoOptions) -> Path:
     return path
 
 
+def write_app_config(layout: DemoLayout, options: DemoOptions, shares: int) -> Path:
+    """The app's ``config.toml`` (the same file layout every command reads): the demo's folders, the base
+    position the simulated account starts with, live route, rehearsal timing."""
+    lines = [
+        f"shared_dir = {_toml_path(layout.shared)}",
+        f"base_shares = {shares}",
+        f'code = "{CODE}"',
+        "",
+        "[risk]",
+        f"max_orders_per_day = {options.max_orders_per_day}",
+        f"max_value_per_order = {options.max_value_per_order}",
+        "",
+        "[app]",
+        f"work_dir = {_toml_path(layout.app_work)}",
+        "paper = false",
+        "session_only = false",
+        f"silent_period_s = {options.silent_period_s}",
+        "",
+    ]
+    path = layout.config(APP)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
 def seed_account(layout: DemoLayout, options: DemoOptions, shares: int) -> None:
     """Create the simulated account: cash plus the base position (bought before the replay)."""
     start = pd.read_csv(layout.replay_csv, nrows=options.skip_bars + 1)["datetime"].iloc[-1]
@@ -123,9 +147,8 @@ def child_env(layout: DemoLayout, options: DemoOptions, replay_start: float, rol
         "MINIQMT_SIM_FILL_RATIO": repr(options.fill_ratio),
         "PYTHONUNBUFFERED": "1",
     })
-    if role in (BRIDGE, EXECUTOR):
-        env["MINIQMT_CONFIG"] = str(layout.config(role))
-    else:
+    env["MINIQMT_CONFIG"] = str(layout.config(role if role in (BRIDGE, EXECUTOR) else APP))
+    if role not in (BRIDGE, EXECUTOR):
         env["DASHBOARD_WORK_DIR"] = str(layout.app_work)
         env["SHARED_DIR"] = str(layout.shared)
     return env
@@ -138,5 +161,6 @@ def prepare(layout: DemoLayout, options: DemoOptions) -> int:
     shares = base_shares(options, price)
     write_config(layout, BRIDGE, options)
     write_config(layout, EXECUTOR, options)
+    write_app_config(layout, options, shares)
     seed_account(layout, options, shares)
     return shares

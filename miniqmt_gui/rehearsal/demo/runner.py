@@ -75,7 +75,7 @@ class ChainRun:
         """The desktop app on the demo folder, live route, rehearsal mode, started."""
         return python_module(
             "miniqmt_gui", "gui", "--shared-dir", str(self.layout.shared), "--work-dir",
-            str(self.layout.app_work), "--no-simulate", "--rehearsal", "--start",
+            str(self.layout.app_work), "--no-simulate", "--rehearsal", "--start", "--demo",
         )
 
     # ------------------------------------------------------------------ life cycle
@@ -114,9 +114,13 @@ class ChainRun:
                 raise StartError(f"{child.role} did not start (no {sign.name}):\n{child.tail()}")
             time.sleep(0.05)
 
-    def watch_for(self, seconds: float, interrupted: list[bool]) -> Death | None:
-        """Run for ``seconds`` (or until interrupted); a child's unexpected death ends it early."""
-        return self.supervisor.watch(seconds, interrupted)
+    def watch_for(self, seconds: float, interrupted: list[bool], restart: bool = False) -> Death | None:
+        """Run for ``seconds`` (or until interrupted); a child's unexpected death ends it early.
+
+        With ``restart`` a crashed child is restarted instead (the demo supervises like launchd);
+        closing the app normally still ends the run.
+        """
+        return self.supervisor.watch(seconds, interrupted, restart=restart, final=(APP,))
 
     def drain(self, timeout_s: float | None = None) -> bool:
         """Ask the engine to emit nothing new and wait until no signal is pending; True when quiet."""
