@@ -80,7 +80,7 @@ from miniqmt_gui.strategy.indicators import IndicatorSnapshot
 from miniqmt_gui.strategy.params import StrategyParams
 from windows_bridge.contract.atomic_io import read_message, remove_file, write_bytes_atomic
 from windows_bridge.contract.calendar import next_session_start
-from windows_bridge.contract.files import APP_LOCK_FILE, STOP_FILE
+from windows_bridge.contract.files import APP_LOCK_FILE, STOP_FILE, kill_switch
 from windows_bridge.contract.market_hours import in_continuous_session, now_shanghai
 from windows_bridge.contract.messages import (
     BookLot,
@@ -276,7 +276,8 @@ class LiveEngine:
         the engine's one failure policy.
         """
         self._run_commands()
-        self._stop_present = (self.settings.shared_dir / STOP_FILE).exists()
+        # fails closed: STOP.txt, stop, a folder or a link named so all count (contract.files.kill_switch)
+        self._stop_present = kill_switch(self.settings.shared_dir) is not None
         if not self._own():
             self._watch()
             return

@@ -21,7 +21,7 @@ from pathlib import Path
 from miniqmt_gui.rehearsal.checklist import CheckItem, Checklist
 from windows_bridge.contract import config
 from windows_bridge.contract.atomic_io import read_bytes
-from windows_bridge.contract.files import EXECUTOR_HEARTBEAT_FILE, QUOTE_FILE, STOP_FILE
+from windows_bridge.contract.files import EXECUTOR_HEARTBEAT_FILE, QUOTE_FILE, kill_switch
 
 #: the check names as the report shows them: (Chinese, English)
 NAMES = {"config": ("配置文件", "config"), "shared folder": ("共享文件夹", "shared folder"),
@@ -163,7 +163,7 @@ def check_key_permissions(key_file: Path | None, lang: str = "zh") -> CheckItem:
 
 def check_kill_switch(shared: Path, lang: str = "zh") -> CheckItem:
     """A STOP file blocks every order; say so loudly."""
-    if (shared / STOP_FILE).exists():
+    if kill_switch(shared) is not None:
         return CheckItem("kill switch", "warn", _l(lang, "STOP 文件存在：执行端不会下单",
                                                    "STOP is present: the executor places nothing"),
                          _l(lang, "删除 STOP（或在界面中点 恢复）后继续交易", "remove STOP to resume"))

@@ -130,8 +130,24 @@ def make_broker(settings: Settings, clock: Clock, **kw: Any) -> SimBroker:
     return SimBroker(settings.state_dir / "sim_ledger.json", clock=clock, **kw)
 
 
+@dataclass
+class Mono:
+    """A settable monotonic clock."""
+
+    now: float = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def make_executor(
-    settings: Settings, broker: Broker | None, clock: Clock, *, hmac_key: bytes | None = None
+    settings: Settings,
+    broker: Broker | None,
+    clock: Clock,
+    *,
+    hmac_key: bytes | None = None,
+    settle_s: float = 0.0,
+    **kw: Any,
 ) -> OrderExecutor:
     journal = Journal(settings.state_dir / JOURNAL_FILE)
     return OrderExecutor(
@@ -140,10 +156,11 @@ def make_executor(
         journal,
         hmac_key=hmac_key,
         clock=clock,
-        sleep=lambda _s: None,
-        reread_delay_s=0.0,
+        sleep=kw.pop("sleep", lambda _s: None),
+        reread_delay_s=settle_s,
         retry_delay_s=0.01,
         cancel_wait_s=0.5,
+        **kw,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import threading
 from datetime import datetime
 
 import pandas as pd
@@ -73,6 +74,7 @@ def env(tmp_path):
 def producer(env, **kwargs) -> BridgeProducer:
     p = BridgeProducer(env.settings, env.broker, env.market, **kwargs)
     p.start()
+    assert p.warmup.join(timeout=30.0)  # the history download runs on its own thread
     return p
 
 
@@ -128,7 +130,14 @@ def test_seq_grows_and_survives_a_restart(env):
 
 
 def test_failed_position_query_is_reported_as_failed_without_a_position(env):
+    exec_broker = XtBroker(env.owner._path, ACCOUNT, trader_factory=XtQuantTrader)
+    assert exec_broker.connect()
+    exec_broker.place_limit_order(CODE, Side.BUY, 1000, env.replay.snapshot().price, "B1")
+    collect(exec_broker, lambda ev: any(getattr(e, "order", None) and e.order.status.is_final for e in ev))
+    exec_broker.close()
     p = producer(env)
+    # QMT answers None for "failed" and for "no positions": with shares held (asset market value > 0)
+    # the None can only be a failure, and it must never look flat
     env.reader.fail_queries = 1
     quote = p.tick()
     assert quote.positions_status == "failed" and quote.position is None
@@ -169,6 +178,43 @@ def test_disconnect_is_visible_then_the_bridge_reconnects_with_backoff(env, capl
     back = p.tick()
     assert back.connected and back.positions_status == "ok"
     assert env.broker.session_id != old_session
+
+
+def test_history_is_downloaded_at_start_with_visible_progress(env, caplog):
+    xtdata = env.reader.xtdata
+    release = threading.Event()
+    real = xtdata.download_history_data2
+
+    def slow_download(*args, **kwargs):
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    xtdata.download_history_data2 = slow_download
+    p = BridgeProducer(env.settings, env.broker, env.market)
+    with caplog.at_level(logging.INFO, logger="windows_bridge.bridge"):
+        p.start()
+        warming = p.tick()
+        # published at once, not silent: the download is in progress and says so
+        assert warming is not None and warming.warmup.startswith("下载历史数据")
+        assert len(warming.history) < 120  # QMT has no minute bars before the download
+        release.set()
+        assert p.warmup.join(timeout=30)
+    done = p.tick()
+    assert done.warmup == "" and len(done.history) == 120
+    assert xtdata.downloads and xtdata.downloads[0][:2] == (CODE, "1m")
+    text = caplog.text
+    assert "history warm-up" in text and "2/2 (100%)" in text
+
+
+def test_history_is_downloaded_again_after_a_reconnect(env):
+    p = producer(env)
+    before = len(env.reader.xtdata.downloads)
+    env.reader.disconnect("QMT restarted")
+    collect(env.broker, lambda ev: bool(ev), 0.5)
+    env.clock.now += 10.0
+    assert p.tick().connected or p.tick().connected
+    assert p.warmup.join(timeout=30)
+    assert len(env.reader.xtdata.downloads) > before
 
 
 def test_market_data_outage_republishes_the_last_quote_as_not_connected(env):

@@ -24,6 +24,7 @@ from .executor_support import (
     Clock,
     Crash,
     CrashingBroker,
+    Mono,
     make_broker,
     make_executor,
     make_settings,
@@ -290,22 +291,39 @@ def test_broker_account_query_failure_refuses(tmp_path: Path) -> None:
 
 def test_crash_between_journal_and_broker_call(tmp_path: Path) -> None:
     settings, clock, broker = live(tmp_path)
+    manual = broker.place_limit_order(CODE, Side.BUY, 100, 0.95, remark="manual")  # today's list: not empty
     sig = make_signal()
     write_signal(settings, sig)
     dying = make_executor(settings, CrashingBroker(broker, crash_before_place=True), clock)  # type: ignore[arg-type]
     with pytest.raises(Crash):
         dying.poll_once()
     assert (settings.shared_dir / SIGNAL_FILE).exists()  # nothing lost
+    rec = Journal(settings.state_dir / JOURNAL_FILE).get(sig.signal_id)
+    assert rec is not None and rec.watermark == manual and rec.position_before == 50_000
     restarted = make_executor(settings, broker, clock)
     assert restarted.recover() == 1
     res = read_result(settings)
     assert res.signal_id == sig.signal_id and res.status is ResultStatus.REJECTED
-    assert res.reason_code == "not_placed_before_crash"
-    assert broker.query_orders() == []  # never placed again
+    assert res.reason_code == "not_placed_before_crash"  # provable: the watermark order is still listed
+    assert [o.order_id for o in broker.query_orders() or []] == [manual]  # never placed again
     assert not (settings.shared_dir / SIGNAL_FILE).exists()
     write_signal(settings, sig)  # the app re-emits the same id: same answer, still no order
     restarted.poll_once()
     assert read_result(settings).reason_code == "not_placed_before_crash"
+    assert [o.order_id for o in broker.query_orders() or []] == [manual]
+
+
+def test_crash_before_the_first_order_of_the_day_cannot_prove_not_placed(tmp_path: Path) -> None:
+    settings, clock, broker = live(tmp_path)
+    sig = make_signal()
+    write_signal(settings, sig)
+    with pytest.raises(Crash):
+        make_executor(settings, CrashingBroker(broker, crash_before_place=True), clock).poll_once()  # type: ignore[arg-type]
+    make_executor(settings, broker, clock).recover()
+    res = read_result(settings)
+    # an empty list then and now does not prove that the day did not roll in between: in doubt
+    assert res.status is ResultStatus.IN_DOUBT and res.reason_code == "intent_unresolved"
+    assert res.position_at_intent == 50_000 and res.broker_position == 50_000
     assert broker.query_orders() == []
 
 
@@ -380,14 +398,16 @@ def test_recovery_waits_for_a_failing_order_query(tmp_path: Path) -> None:
     assert read_result(settings).status is ResultStatus.FILLED  # None was never read as "not placed"
 
 
-def test_intent_from_an_earlier_day_is_not_replaced(tmp_path: Path) -> None:
+def test_intent_from_an_earlier_day_is_in_doubt_never_not_placed(tmp_path: Path) -> None:
     settings, clock, broker = live(tmp_path)
+    broker.place_limit_order(CODE, Side.BUY, 100, 0.95, remark="manual")
     write_signal(settings, make_signal())
     with pytest.raises(Crash):
         make_executor(settings, CrashingBroker(broker, crash_before_place=True), clock).poll_once()  # type: ignore[arg-type]
-    clock.advance(days=1)
+    clock.advance(days=1)  # QMT's trading day rolled over: yesterday's orders are gone
     make_executor(settings, broker, clock).recover()
-    assert read_result(settings).reason_code == "unresolved_previous_day"
+    res = read_result(settings)
+    assert res.status is ResultStatus.IN_DOUBT and res.reason_code == "intent_unresolved"
     assert broker.query_orders() == []
 
 
@@ -461,17 +481,37 @@ def test_a_newer_signal_is_not_consumed_by_mistake(tmp_path: Path) -> None:
     assert not path.exists()
 
 
-def test_half_written_file_is_reread_before_rejecting(tmp_path: Path) -> None:
+def test_half_written_file_is_not_rejected_while_it_is_still_changing(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, simulate=True)
     write_quote(settings)
     sig = make_signal()
     path = settings.shared_dir / SIGNAL_FILE
-    path.write_bytes(encode(sig)[:20])
-    ex = make_executor(settings, None, Clock())
-    ex.sleep = lambda _s: path.write_bytes(encode(sig))  # the writer finishes during the delay
-    ex.poll_once()
+    body = encode(sig)
+    mono = Mono()
+    ex = make_executor(settings, None, Clock(), settle_s=1.0, monotonic=mono)
+    for cut in (20, 60, 120):  # written in place in chunks, slowly
+        path.write_bytes(body[:cut])
+        assert not ex.poll_once()
+        mono.now += 0.6  # each chunk arrives before the file has been stable for 1 s
+    path.write_bytes(body)
+    assert ex.poll_once()
     assert read_result(settings).status is ResultStatus.SIMULATED
     assert not (settings.shared_dir / "order_signal_rejected").exists()
+
+
+def test_bad_file_is_rejected_once_it_has_been_stable(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, simulate=True)
+    path = settings.shared_dir / SIGNAL_FILE
+    path.write_bytes(encode(make_signal())[:90])  # torn after the id
+    mono = Mono()
+    ex = make_executor(settings, None, Clock(), settle_s=1.0, monotonic=mono)
+    assert not ex.poll_once() and path.exists()
+    mono.now += 0.5
+    assert not ex.poll_once() and path.exists()
+    mono.now += 0.6
+    assert ex.poll_once() and not path.exists()
+    res = read_result(settings)
+    assert res.reason_code == "invalid_signal" and res.signal_id == make_signal().signal_id
 
 
 def test_stray_events_do_not_confuse_tracking(tmp_path: Path) -> None:
@@ -497,7 +537,7 @@ def test_bad_file_replaced_during_rejection_is_not_answered(
 
     def read_then_replace(p: Path, limit: int = 2 * 1024 * 1024) -> bytes | None:
         calls["n"] += 1
-        if calls["n"] == 3:  # the quarantine's re-check: the writer has just replaced the file
+        if calls["n"] == 2:  # the quarantine's re-check: the writer has just replaced the file
             path.write_bytes(encode(good))
         return real_read(p, limit)
 

@@ -22,14 +22,17 @@ from windows_bridge.executor.presence import (
     HEARTBEAT_FILE,
     LOCK_FILE,
     ExecutorPresence,
+    FenceUnavailable,
+    Heartbeat,
     InstanceLockError,
     LocalLock,
-    SharedPresence,
+    NotOwnerError,
+    OwnerLock,
+    create_exclusive,
 )
 
 from .executor_support import (
     CODE,
-    T0,
     Clock,
     make_broker,
     make_executor,
@@ -48,7 +51,9 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     (tmp_path / "shared").mkdir()
     monkeypatch.setenv("SHARED_DIR", str(tmp_path / "shared"))
     monkeypatch.setenv("MINIQMT_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("MINIQMT_CONFIG", str(tmp_path / "no_config.toml"))
+    config = tmp_path / "config.toml"
+    config.write_text("heartbeat_interval_s = 0.05\n", encoding="utf-8")  # a quick owner-lock settle
+    monkeypatch.setenv("MINIQMT_CONFIG", str(config))
     monkeypatch.setenv("MINIQMT_BROKER", "fake")
     yield tmp_path
     root = logging.getLogger()
@@ -131,18 +136,122 @@ def test_local_lock_is_exclusive(tmp_path: Path) -> None:
     b.release()
 
 
-def test_shared_lock_fresh_refuses_stale_is_taken_over(tmp_path: Path) -> None:
+class Ticks:
+    """A monotonic clock that ``sleep`` advances (no real waiting)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def owner_lock(shared: Path, ticks: Ticks, **kw: object) -> OwnerLock:
+    return OwnerLock(shared, simulate=False, monotonic=ticks, sleep=ticks.sleep, **kw)  # type: ignore[arg-type]
+
+
+def test_owner_lock_unchanged_for_the_window_is_taken_over(tmp_path: Path) -> None:
     now = now_shanghai()
-    other = ExecutorPresence(pid=4242, host="other-vm", time=now)
-    write_message(tmp_path / LOCK_FILE, other)
-    mine = SharedPresence(tmp_path, simulate=False, now=now)
-    with pytest.raises(InstanceLockError, match="other-vm"):
-        mine.acquire(now + timedelta(seconds=5))
-    mine.acquire(now + timedelta(seconds=60))  # no heartbeat for a minute: stale
+    write_message(
+        tmp_path / LOCK_FILE, ExecutorPresence(pid=4242, host="other-vm", time=now, token="aa", beat=7)
+    )
+    ticks = Ticks()
+    mine = owner_lock(tmp_path, ticks)
+    mine.acquire()  # nothing changed for 30 s on our own clock: the owner is provably gone
+    assert ticks.now >= 30.0
     got = read_message(tmp_path / LOCK_FILE, ExecutorPresence).value
-    assert got is not None and got.pid == os.getpid()
+    assert got is not None and got.pid == os.getpid() and got.token == mine.token
+    assert list(tmp_path.glob("executor.lock.stale-*"))  # the old lock is kept aside, not lost
     mine.release()
     assert not (tmp_path / LOCK_FILE).exists()
+
+
+def test_owner_lock_that_keeps_beating_is_never_taken_over(tmp_path: Path) -> None:
+    """Even with a clock hours behind (its own time looks stale): a changing lock is alive."""
+    old = now_shanghai() - timedelta(hours=3)
+    other = ExecutorPresence(pid=4242, host="other-vm", time=old, token="aa", beat=7)
+    write_message(tmp_path / LOCK_FILE, other)
+    ticks = Ticks()
+
+    def beat_on_sleep(seconds: float) -> None:
+        ticks.now += seconds
+        write_message(tmp_path / LOCK_FILE, other.model_copy(update={"beat": other.beat + int(ticks.now)}))
+
+    mine = OwnerLock(tmp_path, simulate=False, monotonic=ticks, sleep=beat_on_sleep)
+    with pytest.raises(InstanceLockError, match="other-vm"):
+        mine.acquire()
+    got = read_message(tmp_path / LOCK_FILE, ExecutorPresence).value
+    assert got is not None and got.token == "aa"
+
+
+def test_owner_lock_of_a_dead_process_on_this_host_is_taken_over_at_once(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    pid = int(dead.stdout)
+    write_message(
+        tmp_path / LOCK_FILE, ExecutorPresence(pid=pid, host=socket.gethostname(), time=now_shanghai())
+    )
+    ticks = Ticks()
+    mine = owner_lock(tmp_path, ticks)
+    mine.acquire()
+    assert ticks.now < 30.0
+    mine.check()
+
+
+def test_fencing_check_and_heartbeat_see_a_new_owner(tmp_path: Path) -> None:
+    ticks = Ticks()
+    mine = owner_lock(tmp_path, ticks)
+    mine.acquire()
+    mine.check()
+    lost: list[str] = []
+    beat = Heartbeat(mine, lambda: {}, lost.append)
+    beat.beat_now()
+    assert not lost
+    (tmp_path / LOCK_FILE).unlink()  # a wiped share: the owner recreates its lock
+    with pytest.raises(FenceUnavailable):
+        mine.check()  # no order while the lock is missing
+    beat.beat_now()
+    mine.check()
+    intruder = ExecutorPresence(pid=1, host="other-vm", time=now_shanghai(), token="bb")
+    write_message(tmp_path / LOCK_FILE, intruder)
+    with pytest.raises(NotOwnerError, match="other-vm"):
+        mine.check()
+    beat.beat_now()
+    assert lost and "other-vm" in lost[0] and beat.lost
+    got = read_message(tmp_path / LOCK_FILE, ExecutorPresence).value
+    assert got is not None and got.token == "bb"  # a fenced executor never overwrites the new owner
+
+
+def test_exclusive_create_lets_exactly_one_of_two_newcomers_win(tmp_path: Path) -> None:
+    lock = tmp_path / LOCK_FILE
+    assert create_exclusive(lock, b"first")
+    assert not create_exclusive(lock, b"second")
+    assert lock.read_bytes() == b"first"
+    assert [p.name for p in tmp_path.iterdir()] == [LOCK_FILE]  # no temp file left behind
+
+
+def test_newcomer_refuses_while_the_owner_heartbeat_runs(tmp_path: Path) -> None:
+    ticks = Ticks()
+    first = owner_lock(tmp_path, ticks)
+    first.acquire()
+    heartbeat = Heartbeat(first, lambda: {"state": "running"}, lambda _why: None)
+
+    def beat_while_waiting(seconds: float) -> None:
+        ticks.now += seconds
+        heartbeat.beat_now()
+
+    second = OwnerLock(tmp_path, simulate=False, monotonic=ticks, sleep=beat_while_waiting)
+    with pytest.raises(InstanceLockError, match="alive"):
+        second.acquire()
+    first.check()  # still the owner
 
 
 def test_run_loop_keeps_running_and_beats(tmp_path: Path) -> None:
@@ -150,7 +259,6 @@ def test_run_loop_keeps_running_and_beats(tmp_path: Path) -> None:
     clock = Clock()
     write_quote(settings)
     ex = make_executor(settings, None, clock)
-    presence = SharedPresence(settings.shared_dir, simulate=True, now=T0)
     write_signal(settings, make_signal())
     handled = threading.Event()
 
@@ -163,16 +271,14 @@ def test_run_loop_keeps_running_and_beats(tmp_path: Path) -> None:
 
     watcher = threading.Thread(target=watch)
     watcher.start()
-    order_executor.run_loop(ex, presence, once=False)
+    assert order_executor.run_loop(ex, None, once=False) == order_executor.EXIT_OK
     watcher.join()
     assert handled.is_set()
-    assert (settings.shared_dir / HEARTBEAT_FILE).exists()
 
 
 def test_run_loop_survives_an_unexpected_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = make_settings(tmp_path, simulate=True)
     ex = make_executor(settings, None, Clock())
-    presence = SharedPresence(settings.shared_dir, simulate=True, now=T0)
     calls = {"n": 0}
 
     def flaky() -> bool:
@@ -184,5 +290,5 @@ def test_run_loop_survives_an_unexpected_error(tmp_path: Path, monkeypatch: pyte
 
     monkeypatch.setattr(ex, "poll_once", flaky)
     monkeypatch.setattr(order_executor, "ERROR_BACKOFF_S", 0.0)
-    order_executor.run_loop(ex, presence, once=False)
+    order_executor.run_loop(ex, None, once=False)
     assert calls["n"] == 2

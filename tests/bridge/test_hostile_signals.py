@@ -64,14 +64,17 @@ HUGE = b'{"signal_id": "' + SID.encode() + b'", "pad": "' + b"a" * (MAX_FILE_BYT
 
 CASES = [
     Case("truncated_json", j()[:40], INVALID),
-    Case("missing_closing_brace", j()[:-1], INVALID),
+    Case("missing_closing_brace", j()[:-1], INVALID, SID),  # the id can still be read
     Case("empty_file", b"", INVALID),
     Case("whitespace_only", b"  \n\t  ", INVALID),
     Case(
-        "non_utf8_gbk", json.dumps(valid_dict(reason="网格买入"), ensure_ascii=False).encode("gbk"), INVALID
+        "non_utf8_gbk",
+        json.dumps(valid_dict(reason="网格买入"), ensure_ascii=False).encode("gbk"),
+        INVALID,
+        SID,
     ),
     Case("random_binary", bytes(range(256)) * 8, INVALID),
-    Case("huge_file", HUGE, INVALID),
+    Case("huge_file", HUGE, INVALID, SID),
     Case("json_array", b"[1, 2, 3]", INVALID),
     Case("json_string", b'"BUY 159201.SZ"', INVALID),
     Case("json_null", b"null", INVALID),
@@ -100,8 +103,8 @@ CASES = [
     Case("code_malformed", j(code="159201"), INVALID, SID),
     Case("direction_hold", j(direction="HOLD"), INVALID, SID),
     Case("id_disagrees_with_direction", j(direction="SELL"), INVALID, SID),
-    Case("id_malformed", j(signal_id="BUY_159201.SZ_L1_xyz"), INVALID, "BUY_159201.SZ_L1_xyz"),
-    Case("id_path_traversal", j(signal_id="../../etc/passwd"), INVALID, "../../etc/passwd"),
+    Case("id_malformed", j(signal_id="BUY_159201.SZ_L1_xyz"), INVALID),  # never echo a bad id
+    Case("id_path_traversal", j(signal_id="../../etc/passwd"), INVALID),
     Case("missing_price", without("price"), INVALID, SID),
     Case("missing_timestamp", without("timestamp"), INVALID, SID),
     Case(
@@ -122,11 +125,9 @@ CASES = [
     Case("garbage_timestamp", j(timestamp="yesterday"), INVALID, SID),
     Case("schema_version_from_the_future", j(schema_version=99), INVALID, SID),
     Case("utf8_bom", b"\xef\xbb\xbf" + j(), INVALID, SID),
-    Case("utf16", json.dumps(valid_dict()).encode("utf-16"), INVALID),
-    Case("trailing_garbage", j() + b" xyz", INVALID),
-    Case(
-        "layer_10", j(layer=10, signal_id="BUY_159201.SZ_L10_0a1b2c3d"), INVALID, "BUY_159201.SZ_L10_0a1b2c3d"
-    ),
+    Case("utf16", json.dumps(valid_dict()).encode("utf-16"), INVALID, SID),
+    Case("trailing_garbage", j() + b" xyz", INVALID, SID),
+    Case("layer_10", j(layer=10, signal_id="BUY_159201.SZ_L10_0a1b2c3d"), INVALID),
     Case("reason_too_long", j(reason="x" * 1000), INVALID, SID),
     Case("hmac_wrong_type", j(hmac=123), INVALID, SID),
     Case("too_many_shares", j(shares=200_000), "too_many_shares", SID, quarantined=False),

@@ -225,20 +225,37 @@ def test_qmt_down_refuses_new_sessions_until_it_is_back(broker, terminal):
 # ---------------------------------------------------------------- queries
 
 
-def test_failed_query_is_none_never_empty_and_repeated_failures_drop_the_session(broker, terminal):
-    assert broker.query_positions() == []  # answered: genuinely no positions
+def test_qmt_none_is_an_empty_list_only_when_the_account_summary_agrees(broker, terminal):
+    # QMT answers None for an empty list too: with nothing held and no working order, that is empty
+    assert broker.query_positions() == [] and broker.query_orders() == [] and broker.query_trades() == []
+    assert broker.connected  # an empty day is not a lost session
+    terminal.feed(CODE, 1.0)
+    broker.place_limit_order(CODE, Side.BUY, 200, 1.0, "HELD")
+    collect(broker, final_order)
+    broker.place_limit_order(CODE, Side.BUY, 100, 0.9, "WORKING")  # freezes cash
     terminal.fail_queries = 1
-    assert broker.query_positions() is None
+    assert broker.query_positions() is None  # None while the asset shows a market value: failed, not flat
+    terminal.fail_queries = 1
+    assert broker.query_orders() is None  # None while cash is frozen by a working buy: failed
+    assert len(broker.query_orders()) == 2 and broker.query_positions()[0].volume == 200
+
+
+def test_failed_queries_are_none_and_repeated_failures_drop_the_session(broker, terminal):
+    terminal.feed(CODE, 1.0)
+    broker.place_limit_order(CODE, Side.BUY, 200, 1.0, "HELD")
+    collect(broker, final_order)
+    terminal.fail_queries = 1
+    assert broker.query_asset() is None
     assert broker.connected  # one failure is tolerated
     assert broker.query_asset() is not None  # and a success resets the count
-    terminal.fail_queries = 3
+    terminal.fail_queries = 5
     assert broker.query_asset() is None
-    assert broker.query_trades() is None
+    assert broker.query_positions() is None  # the list and the asset check both fail
     assert broker.connected
     assert broker.query_positions() is None
     assert not broker.connected  # three in a row: the session is considered lost
     assert broker.query_orders() is None
-    assert "answered None" in broker.last_error
+    assert "account summary does not confirm" in broker.last_error
     assert broker.reconnect(force=True)
     assert broker.query_asset() is not None
 

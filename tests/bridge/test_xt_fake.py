@@ -16,6 +16,7 @@ from windows_bridge.brokers.xtquant.fake import (
     XtQuantTraderCallback,
 )
 from windows_bridge.brokers.xtquant.fake.replay import ReplayClock, ReplaySource, load_bars
+from windows_bridge.brokers.xtquant.fake.xttrader import wait_callbacks
 
 from .xtfake_helpers import ACCOUNT, CODE, make_terminal, write_bars_csv
 
@@ -83,7 +84,7 @@ def test_order_lifecycle_pushes_real_xttype_objects_with_xtconstant_values(termi
         acct, CODE, xtconstant.STOCK_BUY, 400, xtconstant.FIX_PRICE, 1.0, "strat", "RMK"
     )
     terminal.feed(CODE, 1.0)
-    assert trader.wait_callbacks()
+    assert wait_callbacks(trader)
     orders = rec.of("order")
     assert all(isinstance(o, xttype.XtOrder) for o in orders)
     assert [o.order_status for o in orders] == [
@@ -114,7 +115,7 @@ def test_rejection_pushes_order_error_with_seq_and_a_junk_order(terminal):
     acct = xttype.StockAccount(ACCOUNT)
     order_id = trader.order_stock(acct, CODE, xtconstant.STOCK_SELL, 100, xtconstant.FIX_PRICE, 1.0, "", "S1")
     assert order_id > 0  # refused orders still get an id, like QMT
-    assert trader.wait_callbacks()
+    assert wait_callbacks(trader)
     (err,) = rec.of("order_error")
     assert isinstance(err, xttype.XtOrderError)
     assert err.order_id == order_id and err.order_remark == "S1" and err.error_msg
@@ -132,7 +133,7 @@ def test_cancel_goes_through_pending_cancel_to_cancelled(terminal):
     order_id = trader.order_stock(acct, CODE, xtconstant.STOCK_BUY, 100, xtconstant.FIX_PRICE, 1.0, "", "C")
     assert trader.cancel_order_stock(acct, order_id) == 0
     assert trader.cancel_order_stock(acct, order_id) == -1
-    assert trader.wait_callbacks()
+    assert wait_callbacks(trader)
     assert [o.order_status for o in rec.of("order")][-2:] == [
         xtconstant.ORDER_REPORTED_CANCEL,
         xtconstant.ORDER_CANCELED,
@@ -151,7 +152,7 @@ def test_all_callbacks_run_on_one_thread_which_is_not_the_callers(terminal):
         trader.order_stock(acct, CODE, xtconstant.STOCK_BUY, 200, xtconstant.FIX_PRICE, 1.0, "", f"R{k}")
     terminal.feed(CODE, 1.0)
     trader.order_stock(acct, CODE, xtconstant.STOCK_BUY, 150, xtconstant.FIX_PRICE, 1.0, "", "bad")
-    assert trader.wait_callbacks()
+    assert wait_callbacks(trader)
     assert len(rec.pushes) > 20
     assert len(rec.threads) == 1
     assert threading.get_ident() not in rec.threads
@@ -178,7 +179,7 @@ def test_sync_call_from_a_callback_is_detected_as_a_deadlock(terminal):
     trader.start()
     assert trader.connect() == 0 and trader.subscribe(acct) == 0
     trader.order_stock(acct, CODE, xtconstant.STOCK_BUY, 100, xtconstant.FIX_PRICE, 0.5, "", "X")
-    assert trader.wait_callbacks()
+    assert wait_callbacks(trader)
     assert caught and "query_stock_orders" in terminal.deadlocks
     assert terminal.deadlocks == ["query_stock_orders"]  # the async order was fine
     assert [o.order_remark for o in trader.query_stock_orders(acct)] == ["X", "A"]
@@ -196,13 +197,14 @@ def test_return_codes_for_sessions_and_disconnects(terminal):
     assert twin.connect() == -1  # session id in use
     assert first.subscribe(xttype.StockAccount("OTHER")) == -1
     terminal.disconnect("link lost")
-    assert first.wait_callbacks() and rec.of("disconnected") == [None]
+    assert wait_callbacks(first) and rec.of("disconnected") == [None]
     assert first.query_stock_orders(acct) is None
     assert first.order_stock(acct, CODE, xtconstant.STOCK_BUY, 100, xtconstant.FIX_PRICE, 1.0) == -1
     assert first.cancel_order_stock(acct, 1) == -1
     assert first.connect() == -1  # a lost trader stays lost: build a new one
     second = open_trader(terminal, session=6)
-    assert second.query_stock_orders(acct) == []
+    assert second.query_stock_orders(acct) is None  # QMT: None for "no orders today" too
+    assert second.query_stock_asset(acct) is not None  # the asset is None only on failure
     terminal.fail_queries = 1
     assert second.query_stock_positions(acct) is None
     for t in (unstarted, first, twin, second):
@@ -235,8 +237,19 @@ def test_full_tick_fields_and_units(replay_terminal):
     assert len(t["bidPrice"]) == len(t["askPrice"]) == 5 and t["askPrice"][0] > t["bidPrice"][0]
 
 
+def test_minute_history_must_be_downloaded_before_it_can_be_read(replay_terminal):
+    xtdata = replay_terminal.xtdata
+    assert xtdata.get_market_data_ex([], [CODE], period="1m", count=5)[CODE].empty  # not in the cache
+    steps = []
+    summary = xtdata.download_history_data2([CODE], "1m", "20240102", "", steps.append)
+    assert [(s["finished"], s["total"]) for s in steps] == [(1, 2), (2, 2)]  # one step per trading day
+    assert summary[CODE]["end_time"] <= replay_terminal.replay.now()
+    assert len(xtdata.get_market_data_ex([], [CODE], period="1m", count=5)[CODE]) == 5
+
+
 def test_market_data_ex_serves_completed_bars_only(replay_terminal):
     xtdata = replay_terminal.xtdata
+    xtdata.download_history_data(CODE, "1m", "20240101")
     frames = xtdata.get_market_data_ex([], [CODE], period="1m", count=5)
     frame = frames[CODE]
     assert len(frame) == 5

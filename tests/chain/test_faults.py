@@ -148,11 +148,15 @@ def test_ten_minute_clock_skew_refuses_without_an_order(tmp_path: Path, skew_s: 
 
 def test_executor_loop_survives_the_share_vanishing_at_heartbeat_time(tmp_path: Path) -> None:
     """Regression: the heartbeat write raised FileNotFoundError and ended the executor process."""
-    from windows_bridge.executor.main import run_loop
+    from windows_bridge.executor.main import EXIT_OK, run_loop
+    from windows_bridge.executor.presence import Heartbeat
 
     class GoneShare:
         def beat(self, *_a: Any, **_k: Any) -> None:
             raise FileNotFoundError(2, "No such file or directory")
 
     ex = Executor(tmp_path)
-    run_loop(ex.core, GoneShare(), once=True)  # type: ignore[arg-type]
+    heartbeat = Heartbeat(GoneShare(), dict, lambda _why: None)  # type: ignore[arg-type]
+    heartbeat.beat_now()  # logged, not raised
+    assert not heartbeat.lost
+    assert run_loop(ex.core, heartbeat, once=True) == EXIT_OK

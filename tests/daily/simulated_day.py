@@ -85,7 +85,7 @@ class Day:
         final = FinalOrder(order_id, order.status, order.filled_shares, order.avg_price, order.message)
         direction = "BUY" if order.side is Side.BUY else "SELL"
         status = order_result(sid, CODE, direction, order.shares, final, DAY).status.value
-        fees = sum(t.fees for t in self.broker.query_trades() or [] if t.order_id == order_id)
+        fees = sum(t.commission for t in self.broker.query_trades() or [] if t.order_id == order_id)
         sign = 1 if order.side is Side.BUY else -1
         self.lots += sign * order.filled_shares
         self.layers = max(0, self.layers + (sign if order.filled_shares else 0))

@@ -16,6 +16,9 @@ from windows_bridge.brokers.xtquant.market_data import XtMarketData
 from windows_bridge.contract.atomic_io import write_bytes_atomic
 from windows_bridge.contract.config import ConfigError, Settings, check_for, load_settings
 
+#: the QMT client of this process hung repeatedly: exit so the scheduler restarts the bridge
+EXIT_UNRECOVERABLE = 6
+
 
 def export_history(
     market: XtMarketData, code: str, period: str, start: str, end: str, out: Path
@@ -124,11 +127,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.once:
             producer.start()
+            producer.warmup.join(timeout=120.0)
             return 0 if producer.tick() is not None else 1
         log.info(
             "bridge started: %s every %.1f s → %s", settings.code, producer.interval, producer.quote_path
         )
-        producer.run()
+        if producer.run():
+            return EXIT_UNRECOVERABLE
     except KeyboardInterrupt:
         log.info("bridge stopped")
     finally:

@@ -47,6 +47,77 @@ log = logging.getLogger("windows_bridge.bridge")
 SEQ_FILE = "bridge_seq.json"
 REINIT_AT = dtime(9, 10)
 MARKET_RETRY_S = 30.0
+#: calendar days of 1-minute history downloaded at start and after every reconnect
+WARMUP_DAYS = 10
+WARMUP_RETRY_S = 60.0
+
+
+class HistoryWarmup:
+    """Downloads recent 1-minute history into QMT's cache on a thread, reporting its progress.
+
+    QMT serves minute bars only from its local cache: without a download the bridge would publish
+    a short history and the app would wait for its indicators. :attr:`progress` is the text the
+    quote carries meanwhile (``""`` once done); progress also goes to the log.
+    """
+
+    def __init__(self, market: XtMarketData, code: str, clock: Callable[[], datetime]) -> None:
+        """Nothing runs until :meth:`start`."""
+        self.market, self.code, self.clock = market, code, clock
+        self.progress = ""
+        self.done = False
+        self.failed_at: float | None = None
+        self._thread: threading.Thread | None = None
+        self._logged_pct = -1
+        self._around: datetime | None = None
+
+    @property
+    def running(self) -> bool:
+        """A download is in progress."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, why: str, around: datetime | None = None) -> None:
+        """Start a download (at start, after a reconnect, or to retry a failed one).
+
+        ``around``: the market's current time (the latest tick's), when known — a replayed
+        market's time is not the wall clock's.
+        """
+        if self.running:
+            return
+        self._around = around
+        self.done, self.failed_at, self._logged_pct = False, None, -1
+        self.progress = "下载历史数据 downloading 1m history"
+        log.info("history warm-up (%s): downloading %d days of 1m bars for %s", why, WARMUP_DAYS, self.code)
+        self._thread = threading.Thread(target=self._run, name="history-warmup", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        moment = self._around or self.clock()
+        start = (moment.astimezone(SHANGHAI) - timedelta(days=WARMUP_DAYS)).strftime("%Y%m%d")
+        if self.market.download_history(self.code, "1m", start, "", progress=self._on_progress):
+            self.progress, self.done = "", True
+            log.info("history warm-up done for %s", self.code)
+        else:
+            self.progress = f"历史数据下载失败 history download failed: {self.market.last_error}"[:200]
+            self.failed_at = time.monotonic()
+            log.warning("%s; retried after a reconnect or in %.0f s", self.progress, WARMUP_RETRY_S)
+
+    def _on_progress(self, finished: int, total: int) -> None:
+        self.progress = f"下载历史数据 downloading history {finished}/{total}"
+        pct = 100 * finished // total if total > 0 else 0
+        if pct >= self._logged_pct + 10 or finished == total:
+            self._logged_pct = pct
+            log.info("history warm-up %s: %d/%d (%d%%)", self.code, finished, total, pct)
+
+    def retry_if_due(self) -> None:
+        """Try a failed download again after :data:`WARMUP_RETRY_S`."""
+        if self.failed_at is not None and time.monotonic() - self.failed_at >= WARMUP_RETRY_S:
+            self.start("retry", self._around)
+
+    def join(self, timeout: float) -> bool:
+        """Wait for a download in progress (tests, ``--once``); True when none is running."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return not self.running
 
 
 class ReconnectingBroker(Broker, Protocol):
@@ -144,15 +215,23 @@ class BridgeProducer:
         self._market_down_since: float | None = None
         self._reinit_day: date | None = None
         self.trades_export = TradesExporter(broker, settings.shared_dir, self.code, self.producer)
+        self.warmup = HistoryWarmup(market, self.code, clock)
 
     def _existing_seq(self) -> int:
         found = read_message(self.quote_path, SharedQuote)
         return found.value.seq if found.value is not None else 0
 
     def start(self) -> None:
-        """Subscribe the code's quotes (failures are retried by the cycle)."""
+        """Subscribe the code's quotes and start the history download (failures are retried)."""
         if not self.market.subscribe(self.code):
             log.warning("subscribe_quote(%s) failed: %s", self.code, self.market.last_error or "refused")
+        tick = self.market.latest_tick(self.code)
+        self.warmup.start("start", tick.time if tick is not None else None)
+
+    @property
+    def fatal(self) -> str:
+        """Why this process's QMT clients cannot recover (``""`` while they can)."""
+        return str(getattr(self.broker, "fatal", "") or self.market.fatal)
 
     # ------------------------------------------------------------------ one cycle
 
@@ -161,6 +240,7 @@ class BridgeProducer:
         now = self.clock()
         self._maybe_reinit(now)
         self._keep_connected()
+        self.warmup.retry_if_due()
         tick = self._read_tick()
         if tick is None:
             return None
@@ -189,7 +269,11 @@ class BridgeProducer:
             self.broker.reconnect(force=True)
             self.market.reconnect()
             self.market.subscribe(self.code)
+            self.warmup.start("daily re-initialisation", self._market_time())
             self._instrument = None
+
+    def _market_time(self) -> datetime | None:
+        return self._last_tick.time if self._last_tick is not None else None
 
     def _keep_connected(self) -> None:
         while (event := self.broker.next_event(0)) is not None:
@@ -197,6 +281,7 @@ class BridgeProducer:
                 log.warning("QMT disconnected: %s", event.message)
         if not self.broker.connected and self.broker.reconnect():
             self.market.subscribe(self.code)
+            self.warmup.start("reconnect", self._market_time())
         up = self.broker.connected
         if up != self._was_connected:
             if up:
@@ -219,6 +304,7 @@ class BridgeProducer:
             self._market_down_since = time.monotonic()
             if self.market.reconnect():
                 self.market.subscribe(self.code)
+                self.warmup.start("market data reconnect", self._market_time())
         return self._last_tick
 
     def _read_bars(self, tick: Tick) -> list[Bar]:
@@ -264,6 +350,7 @@ class BridgeProducer:
             "account_status": self.broker.account_status if connected else "disconnected",
             "heartbeat": now,
             "producer": self.producer,
+            "warmup": self.warmup.progress,
         }
         if info is not None:
             fields.update(
@@ -294,8 +381,12 @@ class BridgeProducer:
 
     # ------------------------------------------------------------------ loop
 
-    def run(self, stop: threading.Event | None = None) -> None:
-        """Cycle every ``interval`` seconds until ``stop`` is set; no exception ends the loop."""
+    def run(self, stop: threading.Event | None = None) -> str:
+        """Cycle every ``interval`` seconds until ``stop`` is set; no exception ends the loop.
+
+        Returns ``""`` when stopped, or why the QMT clients of this process cannot recover (hung
+        calls): the caller exits non-zero so the scheduler restarts the process.
+        """
         stop = stop or threading.Event()
         self.start()
         while not stop.is_set():
@@ -304,7 +395,11 @@ class BridgeProducer:
                 self.tick()
             except Exception:
                 log.exception("bridge cycle failed; continuing")
+            if self.fatal:
+                log.error("QMT client cannot recover (%s): exiting for the scheduler to restart", self.fatal)
+                return self.fatal
             stop.wait(max(0.0, self.interval - (time.monotonic() - started)))
+        return ""
 
 
 # --------------------------------------------------------------------------- history export

@@ -47,7 +47,8 @@ def export_path(shared_dir: Path, day: date) -> Path:
 
 def _trade(t: BrokerTrade) -> ExportedTrade:
     return ExportedTrade(trade_id=t.trade_id, order_id=t.order_id, code=t.code, direction=t.side.value,
-                         shares=t.shares, price=t.price, fees=max(0.0, t.fees), remark=t.remark, time=t.time)
+                         shares=t.shares, price=t.price, fees=max(0.0, t.commission), remark=t.remark,
+                         time=t.time)
 
 
 def _order(o: BrokerOrder) -> ExportedOrder:
@@ -61,6 +62,10 @@ def judge(trades: list[BrokerTrade] | None, orders: list[BrokerOrder] | None,
           asset_answered: bool) -> tuple[ExportStatus, str]:
     """What the answers prove: ``ok`` / ``unconfirmed`` / ``failed`` and why."""
     if trades is not None:
+        # the adapter turns QMT's None into [] when the account summary says the list may be empty;
+        # fills in today's orders that the trades do not cover still prove the trades answer wrong
+        if sum(o.filled_shares for o in orders or []) > sum(t.shares for t in trades):
+            return "failed", "trades query gave no answer although orders show fills"
         return "ok", ""
     if orders:
         if any(o.filled_shares > 0 for o in orders):

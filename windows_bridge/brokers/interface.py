@@ -75,19 +75,26 @@ class BrokerTrade:
     price: float
     remark: str
     time: datetime | None = None
-    #: commission the broker charged for this fill (``XtTrade.commission``), CNY
-    fees: float = 0.0
+    #: the commission the broker charged for this fill (xtquant's ``XtTrade.commission``)
+    commission: float = 0.0
 
 
 @dataclass(frozen=True)
 class BrokerPositionInfo:
-    """A position as the broker reports it."""
+    """A position as the broker reports it (field meanings as in xtquant's ``XtPosition``).
+
+    ``volume`` = shares held now (持仓数量); ``can_use_volume`` = sellable now (可用数量: held at
+    the start of the day minus sold or being sold today, T+1); ``frozen_volume`` = frozen by working
+    sell orders (冻结数量); ``yesterday_volume`` = held at the start of the day (昨夜拥股).
+    """
 
     code: str
     volume: int
     can_use_volume: int
     avg_price: float
     market_value: float
+    frozen_volume: int = 0
+    yesterday_volume: int = 0
 
 
 @dataclass(frozen=True)
@@ -143,7 +150,15 @@ BrokerEvent = OrderEvent | TradeEvent | OrderErrorEvent | CancelErrorEvent | Dis
 
 
 class BrokerError(RuntimeError):
-    """A synchronous broker call failed (not connected, order refused at submission, …)."""
+    """A synchronous broker call failed (not connected, order refused at submission, timed out, …)."""
+
+
+class OrderRefused(BrokerError):
+    """The order was certainly not accepted (refused at submission, or never sent: no session).
+
+    Any other :class:`BrokerError` from ``place_limit_order`` (a call that hung, an exception in
+    the client) leaves it open whether the broker got the order.
+    """
 
 
 @runtime_checkable
@@ -183,6 +198,10 @@ class Broker(Protocol):
         """The next queued event, waiting up to ``timeout`` seconds; ``None`` if none came."""
         ...
 
+    def reconnect(self, force: bool = False) -> bool:
+        """Bring a lost session back (a NEW session, with backoff unless ``force``); True when up."""
+        ...
+
     def close(self) -> None:
         """Release the session."""
         ...
@@ -202,3 +221,11 @@ def get_event(events: queue.Queue[BrokerEvent], timeout: float) -> BrokerEvent |
         return events.get(timeout=timeout)
     except queue.Empty:
         return None
+
+
+def trades_of(trades: list[BrokerTrade], order_id: int | None, remark: str) -> list[BrokerTrade]:
+    """The fills of one order: by order id, else by ``remark`` (for a recovery without the id)."""
+    by_id = [t for t in trades if order_id is not None and t.order_id == order_id]
+    if by_id or not remark:
+        return by_id
+    return [t for t in trades if t.remark == remark]

@@ -14,6 +14,7 @@ import contextlib
 import errno
 import logging
 import os
+import stat
 import time
 import uuid
 from collections.abc import Callable
@@ -93,15 +94,67 @@ def write_message(path: Path, message: BaseModel, *, fsync: bool = True) -> None
     write_bytes_atomic(path, encode(message), fsync=fsync)
 
 
+class NotRegularFileError(OSError):
+    """The name exists but is not a plain file (FIFO, directory, device, link): never opened."""
+
+
+_KINDS = (
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def file_kind(mode: int) -> str:
+    """What a ``st_mode`` describes, in words (``"a regular file"`` for a plain file)."""
+    return next((text for test, text in _KINDS if test(mode)), "a regular file")
+
+
+def _open_regular(path: Path) -> int | None:
+    """An fd of ``path`` opened read-only, or ``None`` when it does not exist.
+
+    The name is checked with ``lstat`` first and the open never blocks and never follows a link
+    (``O_NONBLOCK``/``O_NOFOLLOW`` where the OS has them): a FIFO named like a message would
+    otherwise hang the reader forever. The opened fd is checked again, against a swap in between.
+    """
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        raise NotRegularFileError(errno.EINVAL, f"{path.name} is {file_kind(st.st_mode)}, not a file")
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # swapped for a link between lstat and open
+            raise NotRegularFileError(errno.EINVAL, f"{path.name} is a symbolic link, not a file") from None
+        raise
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise NotRegularFileError(errno.EINVAL, f"{path.name} is {file_kind(mode)}, not a file")
+    return fd
+
+
 def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes | None:
-    """Read a file's bytes, or ``None`` when it does not exist. Reads at most ``limit`` + 1 bytes."""
+    """A file's bytes (at most ``limit`` + 1), or ``None`` when it does not exist.
+
+    Raises :class:`NotRegularFileError` for anything but a plain file (see :func:`_open_regular`).
+    """
 
     def _read() -> bytes | None:
-        try:
-            with open(path, "rb") as fh:
-                return fh.read(limit + 1)
-        except FileNotFoundError:
+        fd = _open_regular(path)
+        if fd is None:
             return None
+        with os.fdopen(fd, "rb") as fh:
+            return fh.read(limit + 1)
 
     return _retrying(_read, f"read {path.name}")
 

@@ -111,6 +111,9 @@ class Settings(BaseModel):
     #: the executor's slowest poll; around each new quote it polls every 10 ms (contract/pacing.py)
     poll_interval_s: Annotated[float, Field(gt=0, le=5)] = 0.25
     order_timeout_s: Annotated[float, Field(gt=0)] = 30.0
+    #: the executor's owner-lock heartbeat; a lock unchanged for ``owner_gone_after_s`` is abandoned
+    heartbeat_interval_s: Annotated[float, Field(gt=0, le=10)] = 3.0
+    owner_gone_after_s: Annotated[float, Field(gt=0)] = 30.0
     quote_interval_s: Annotated[float, Field(gt=0, le=60)] = 3.0
     history_bars: Annotated[int, Field(ge=120, le=2000)] = 240
     code: str = "159201.SZ"

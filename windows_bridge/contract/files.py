@@ -5,6 +5,9 @@ Both sides and every tool (self-check, demo, docs) take the names from here; not
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from windows_bridge.contract.messages import SIGNAL_ID_RE, ProtocolError
 
 #: bridge → app: quote, 1-minute bars, broker position and asset, ``seq`` and heartbeat
@@ -21,7 +24,9 @@ REJECTED_DIR = "order_signal_rejected"
 EXECUTED_FILE = "executed_signals.json"
 #: app: the persisted layer book
 STATE_FILE = "dashboard_state.json"
-#: anyone → executor: the kill switch (see ``windows_bridge.executor.pretrade`` for its spellings)
+
+
+#: the kill switch; any spelling :func:`kill_switch` recognises counts (``stop``, ``STOP.txt``, …)
 STOP_FILE = "STOP"
 #: app → executor: "cancel the working order of this signal" (plain text: the signal id); the rest of the
 #: order is cancelled and the result comes back as usual (cancelled / partially filled)
@@ -43,3 +48,29 @@ def done_marker_name(signal_id: str) -> str:
     if SIGNAL_ID_RE.match(signal_id) is None:
         raise ProtocolError(f"not a signal id: {signal_id!r}")
     return f"order_signal_{signal_id}.done"
+
+
+def is_kill_switch_name(name: str) -> bool:
+    """``STOP`` in any case, with or without extensions (``STOP.txt``, ``stop.TXT.txt``).
+
+    Windows Explorer hides known extensions, so a user who creates "STOP" there gets ``STOP.txt``;
+    both must stop the executor. Trailing spaces and dots (which Windows drops) are ignored.
+    """
+    stem = name.strip().rstrip(". ").split(".", 1)[0].strip()
+    return stem.lower() == "stop"
+
+
+def kill_switch(folder: Path) -> str | None:
+    """The name of the kill-switch entry in ``folder``, or ``None`` when there is none.
+
+    Fails closed: any kind of entry counts (file, directory, dangling link, FIFO), and a folder
+    that cannot be listed counts too (the answer is then a description of the error).
+    """
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if is_kill_switch_name(entry.name):
+                    return entry.name
+    except OSError as exc:
+        return f"(shared folder not listable: {exc.strerror or exc})"
+    return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeVar
@@ -35,8 +36,11 @@ SCHEMA_VERSION = 1
 #: stay well under 100 KiB), so anything bigger is hostile or corrupt and is not parsed.
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
-CODE_PATTERN = r"^\d{6}\.(SZ|SH)$"
-SIGNAL_ID_RE = re.compile(r"^(BUY|SELL)_(\d{6}\.(?:SZ|SH))_L([1-9])_([0-9a-f]{8})$")
+#: ASCII digits only (``\d`` would also accept other scripts' digits, e.g. "١٥٩٢٠١")
+CODE_PATTERN = r"^[0-9]{6}\.(SZ|SH)$"
+#: anchored at both ends with ``\A``/``\Z``: ``$`` would let a trailing newline through, and a
+#: signal id with any whitespace around it is a different, invalid id
+SIGNAL_ID_RE = re.compile(r"\A(BUY|SELL)_([0-9]{6}\.(?:SZ|SH))_L([1-9])_([0-9a-f]{8})\Z", re.ASCII)
 
 Direction = Literal["BUY", "SELL"]
 Code = Annotated[str, Field(pattern=CODE_PATTERN)]
@@ -54,7 +58,9 @@ class ProtocolError(ValueError):
 class _Message(BaseModel):
     """Base for all shared-folder messages: extra fields allowed, strict on the known ones."""
 
-    model_config = ConfigDict(extra="allow", frozen=True, strict=False, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="allow", frozen=True, strict=False, populate_by_name=True, allow_inf_nan=False
+    )
 
     schema_version: int = Field(default=SCHEMA_VERSION, ge=1)
 
@@ -72,7 +78,7 @@ class _Message(BaseModel):
 class Bar(BaseModel):
     """One completed 1-minute bar; ``time`` is the bar's end time (Asia/Shanghai)."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
 
     time: AwareDatetime
     open: PosFloat
@@ -91,7 +97,7 @@ class Bar(BaseModel):
 class BrokerPosition(BaseModel):
     """The broker's position in the traded code, as the bridge read it."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
 
     volume: Count = 0
     can_use_volume: Count = 0
@@ -102,7 +108,7 @@ class BrokerPosition(BaseModel):
 class AssetInfo(BaseModel):
     """The account's asset summary."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
 
     cash: float = 0.0
     total_asset: float = 0.0
@@ -140,6 +146,8 @@ class SharedQuote(_Message):
     seq: Count
     heartbeat: AwareDatetime
     producer: str = ""
+    #: the bridge's history download while it warms up (e.g. "下载历史数据 3/10"); "" when done
+    warmup: Annotated[str, Field(max_length=200)] = ""
 
     @field_validator("history")
     @classmethod
@@ -163,7 +171,11 @@ class SharedQuote(_Message):
 
 
 class OrderSignal(_Message):
-    """``order_signal.json``: app → executor. At most one is outstanding."""
+    """``order_signal.json``: app → executor. At most one is outstanding.
+
+    Numbers are strict (a string, a boolean or ``1000.0`` where an integer belongs is an error,
+    not a number), and ``timestamp`` must be an ISO-8601 text with a UTC offset.
+    """
 
     signal_id: str
     code: Code
@@ -172,8 +184,15 @@ class OrderSignal(_Message):
     shares: Annotated[int, Field(strict=True)]
     timestamp: AwareDatetime
     reason: Annotated[str, Field(max_length=500)] = ""
-    layer: Annotated[int, Field(ge=1, le=9)]
+    layer: Annotated[int, Field(ge=1, le=9, strict=True)]
     hmac: str | None = None
+
+    @field_validator("timestamp", mode="before")
+    @classmethod
+    def _timestamp_is_text(cls, value: Any) -> Any:
+        if isinstance(value, int | float):
+            raise ValueError("timestamp must be ISO-8601 text with a UTC offset, not a number")
+        return value
 
     @model_validator(mode="after")
     def _id_matches(self) -> OrderSignal:
@@ -254,6 +273,10 @@ class OrderResult(_Message):
     reason_code: str = ""
     timestamp: AwareDatetime
     simulate: bool = False
+    #: ``in_doubt`` evidence: the broker's position in ``code`` just before the order was placed
+    #: (from the executor's journal) and when the result was made (``None`` = not known)
+    position_at_intent: Annotated[int, Field(ge=0)] | None = None
+    broker_position: Annotated[int, Field(ge=0)] | None = None
     hmac: str | None = None
 
     @model_validator(mode="after")
@@ -265,7 +288,6 @@ class OrderResult(_Message):
         if self.status in (ResultStatus.REJECTED, ResultStatus.CANCELLED) and self.filled_shares:
             raise ValueError(f"status {self.status.value} cannot carry filled shares (use partially_filled)")
         return self
-
 
     def payload(self) -> dict[str, Any]:
         """The signed content: every field except ``hmac``, JSON-ready."""
@@ -300,7 +322,7 @@ class BookLot(BaseModel):
     still pending), ``cost`` the filled value plus fees.
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
 
     layer: Annotated[int, Field(ge=1, le=9)]
     shares: Annotated[int, Field(gt=0)]
@@ -313,7 +335,7 @@ class BookLot(BaseModel):
 class BookRollback(BaseModel):
     """The part of the book an in-flight signal changed, as it was before (restored on a rejection)."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
 
     positions: list[BookLot] = Field(default_factory=list, max_length=9)
     last_buy_price: NonNegFloat = 0.0
@@ -363,13 +385,32 @@ def canonical_json(data: Any) -> bytes:
 
 
 def encode(message: BaseModel) -> bytes:
-    """Serialise a message for writing: compact UTF-8 JSON, Chinese kept as is (pydantic's fast encoder)."""
-    return message.model_dump_json().encode("utf-8")
+    """Serialise a message for writing: compact UTF-8 JSON (the C encoder), Chinese kept, never NaN/∞."""
+    data = message.model_dump(mode="json")
+    return json.dumps(data, ensure_ascii=False, separators=(", ", ": "), allow_nan=False).encode("utf-8")
 
 
-def _refuse_constant(name: str) -> Any:
-    """``NaN``/``Infinity`` are not JSON numbers: a message carrying one is invalid."""
-    raise ValueError(f"{name} is not a number")
+class _NonFinite(ValueError):
+    """A NaN or infinity in a message (``NaN``, ``Infinity`` or an overflowing literal like ``1e999``)."""
+
+
+def _reject_constant(name: str) -> float:
+    raise _NonFinite(f"{name} is not a number this protocol accepts")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NonFinite(f"{text[:40]} overflows to infinity")
+    return value
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def parse_json(text: str) -> Any:
+    """``json.loads`` that refuses NaN and infinity anywhere (Python's json accepts them by default)."""
+    return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
 
 
 def decode(raw: bytes, model: type[M]) -> M:
@@ -381,15 +422,22 @@ def decode(raw: bytes, model: type[M]) -> M:
     except UnicodeDecodeError as exc:
         raise ProtocolError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = parse_json(text)
     except json.JSONDecodeError as exc:
         raise ProtocolError(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except _NonFinite as exc:
+        raise ProtocolError(f"NaN/infinity is not allowed ({exc})") from None
     except RecursionError:
         raise ProtocolError("JSON nested too deeply") from None
-    except ValueError as exc:  # e.g. an integer beyond Python's digit limit, NaN/Infinity
-        raise ProtocolError(f"not valid JSON ({exc})"[:300]) from None
+    except ValueError as exc:  # e.g. an integer longer than Python's digit limit (4300 digits)
+        raise ProtocolError(f"not usable JSON ({str(exc)[:120]})") from None
     if not isinstance(data, dict):
         raise ProtocolError(f"expected a JSON object, got {type(data).__name__}")
+    if _SURROGATE_ESCAPE.search(text):  # rare: only then the full check
+        try:
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:  # a lone "\ud800" decodes to a string no file can hold
+            raise ProtocolError("text with a lone surrogate (\\ud800-\\udfff) is not valid Unicode") from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -1,32 +1,51 @@
-"""Reading ``order_signal.json`` and getting rid of it safely.
+"""Reading ``order_signal.json`` and getting rid of it safely, whatever an enemy put there.
 
-A file that fails to parse is read once more after a short delay (a writer copying over the
-Parallels share might be mid-way); if it is still bad it is moved into
-``order_signal_rejected/`` under a timestamped name, so nothing is lost. A processed signal is
-consumed only if the file still holds that signal: the app may already have written the next one.
+* Anything but a plain file under that name — a FIFO, a directory, a device, a (dangling) link —
+  is never opened (a FIFO would block the reader forever); it is moved aside like a bad file.
+* A file that fails to parse or validate is not judged at once: a writer copying it over the share,
+  or writing it in place in several chunks, may still be busy. :class:`SettleWatch` rejects it only
+  once the same bytes (same size, same modification time) have been seen for ``settle_s``.
+* A rejected file is moved into ``order_signal_rejected/`` under a timestamped name, only if it is
+  still the one that was judged, so nothing is lost and nothing newer is taken by mistake. When it
+  cannot be moved (permissions), it is answered once and then ignored while it stays unchanged.
+* A processed signal is consumed only if the file still holds that signal: the app may already have
+  written the next one.
 """
 
 from __future__ import annotations
 
+import codecs
 import errno
+import hashlib
 import itertools
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from windows_bridge.contract.atomic_io import read_bytes, remove_file
+from windows_bridge.contract.atomic_io import NotRegularFileError, read_bytes, remove_file
 from windows_bridge.contract.files import REJECTED_DIR
-from windows_bridge.contract.messages import MAX_FILE_BYTES, OrderSignal, ProtocolError, decode
+from windows_bridge.contract.messages import (
+    MAX_FILE_BYTES,
+    SIGNAL_ID_RE,
+    OrderSignal,
+    ProtocolError,
+    decode,
+)
 
 log = logging.getLogger(__name__)
 
-REREAD_DELAY_S = 0.2
+#: a bad file must stay unchanged this long before it is rejected (a writer may still be busy)
+SETTLE_S = 1.0
 _MOVE_RETRY_DELAYS_S = (0.01, 0.02, 0.05, 0.1, 0.2, 0.4)
+_ID_IN_TEXT = re.compile(r'"signal_id"\s*:\s*"([^"\\]{1,80})"')
+
+Identity = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -36,45 +55,120 @@ class IncomingSignal:
     raw: bytes
     signal: OrderSignal | None = None
     error: str = ""
+    #: ``(st_mode, st_ino, st_mtime_ns, st_size)`` of the entry when it was read
+    identity: Identity = (0, 0, 0, 0)
+    #: not a plain file (or not readable at all): never opened, moved aside as it is
+    not_a_file: bool = False
+
+    @property
+    def fingerprint(self) -> tuple[Identity, str]:
+        """What must stay the same for the file to count as settled."""
+        return self.identity, hashlib.sha256(self.raw).hexdigest()
 
 
-def _parse(raw: bytes) -> IncomingSignal:
+def _parse(raw: bytes, identity: Identity) -> IncomingSignal:
     if not raw.strip():
-        return IncomingSignal(raw=raw, error="empty file")
+        return IncomingSignal(raw=raw, error="empty file", identity=identity)
     try:
-        return IncomingSignal(raw=raw, signal=decode(raw, OrderSignal))
+        return IncomingSignal(raw=raw, signal=decode(raw, OrderSignal), identity=identity)
     except ProtocolError as exc:
-        return IncomingSignal(raw=raw, error=str(exc))
+        return IncomingSignal(raw=raw, error=str(exc), identity=identity)
 
 
-def read_signal_file(
-    path: Path, *, reread_delay_s: float = REREAD_DELAY_S, sleep: Callable[[float], None] = time.sleep
-) -> IncomingSignal | None:
-    """Read the signal file; ``None`` when there is none. A bad file is re-read once after a delay."""
-    raw = read_bytes(path)
+def _identity(st: os.stat_result) -> Identity:
+    return st.st_mode, st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def read_signal_file(path: Path) -> IncomingSignal | None:
+    """Read the signal file without ever blocking; ``None`` when there is none."""
+    try:
+        identity = _identity(os.lstat(path))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return IncomingSignal(raw=b"", error=f"cannot look at the file: {exc}", not_a_file=True)
+    try:
+        raw = read_bytes(path)
+    except NotRegularFileError as exc:
+        return IncomingSignal(raw=b"", error=exc.strerror or str(exc), identity=identity, not_a_file=True)
+    except OSError as exc:  # e.g. a sharing violation that never ended, permissions
+        return IncomingSignal(
+            raw=b"", error=f"cannot read the file: {exc}", identity=identity, not_a_file=True
+        )
     if raw is None:
         return None
-    first = _parse(raw)
-    if first.signal is not None:
-        return first
-    sleep(reread_delay_s)
-    again = read_bytes(path)
-    if again is None:
-        return None  # the writer (or a human) took it away
-    return _parse(again)
+    return _parse(raw, identity)
+
+
+class SettleWatch:
+    """Decides when a bad signal file has stopped changing long enough to be rejected."""
+
+    def __init__(self, settle_s: float = SETTLE_S, monotonic: Callable[[], float] = time.monotonic) -> None:
+        """``settle_s`` = 0 rejects at first sight (tests)."""
+        self.settle_s = settle_s
+        self._monotonic = monotonic
+        self._seen: tuple[tuple[Identity, str], float] | None = None
+        self._answered: set[tuple[Identity, str]] = set()
+
+    def settled(self, incoming: IncomingSignal) -> bool:
+        """True when this exact file has been seen unchanged for ``settle_s``."""
+        now = self._monotonic()
+        fingerprint = incoming.fingerprint
+        if self._seen is None or self._seen[0] != fingerprint:
+            self._seen = (fingerprint, now)
+            if self.settle_s > 0:
+                log.info(
+                    "信号文件无效，等待写入完成 signal file invalid (%s); waiting until it is stable",
+                    incoming.error,
+                )
+        return now - self._seen[1] >= self.settle_s
+
+    def answered(self, incoming: IncomingSignal) -> bool:
+        """True when this exact entry was already answered and could not be moved away."""
+        return incoming.fingerprint in self._answered
+
+    def mark_answered(self, incoming: IncomingSignal) -> None:
+        """Remember an entry that was answered but could not be moved away (answer it only once)."""
+        self._answered.add(incoming.fingerprint)
+
+    def clear(self) -> None:
+        """No bad file any more."""
+        self._seen = None
+
+
+def _decodings(raw: bytes) -> list[str]:
+    """The texts ``raw`` may be: UTF-8 (with or without BOM), UTF-16/32 when a BOM says so."""
+    texts = []
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if raw.startswith(bom):
+            texts.append(raw.decode(codec, "replace"))
+            break
+    texts.append(raw.decode("utf-8-sig", "replace"))
+    return texts
 
 
 def extract_signal_id(raw: bytes) -> str:
-    """Best-effort ``signal_id`` from an unusable file (``""`` when there is no sensible one)."""
-    try:
-        data = json.loads(raw[:MAX_FILE_BYTES].decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return ""
-    if not isinstance(data, dict):
-        return ""
-    sid = data.get("signal_id")
-    if isinstance(sid, str) and 0 < len(sid) <= 64 and sid.isascii() and sid.isprintable():
-        return sid
+    """The ``signal_id`` of an unusable file when one can be read (``""`` otherwise).
+
+    Tried: the JSON (also as UTF-16/32 with a BOM), then the ``"signal_id": "…"`` text in a torn or
+    otherwise broken file. Only a well-formed id is returned, so a result never carries a
+    malformed, padded or hostile id.
+    """
+    for text in _decodings(raw[:MAX_FILE_BYTES]):
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            data = None
+        candidates = [data.get("signal_id")] if isinstance(data, dict) else []
+        candidates += _ID_IN_TEXT.findall(text[:65536])
+        for sid in candidates:
+            if isinstance(sid, str) and SIGNAL_ID_RE.match(sid):
+                return sid
     return ""
 
 
@@ -89,17 +183,30 @@ def _replace_with_retry(src: Path, dst: Path) -> None:
             time.sleep(delay)
 
 
-def quarantine(path: Path, raw: bytes, now: datetime) -> Path | None:
-    """Move the bad file to ``order_signal_rejected/`` if it still holds ``raw``; return the new path."""
+def _still_the_same(path: Path, incoming: IncomingSignal) -> bool:
+    """The entry at ``path`` is still the one that was judged (same identity; same bytes for a file)."""
+    try:
+        if _identity(os.lstat(path)) != incoming.identity:
+            return False
+        return incoming.not_a_file or read_bytes(path) == incoming.raw
+    except OSError:
+        return False
+
+
+def quarantine(path: Path, incoming: IncomingSignal, now: datetime) -> Path | None:
+    """Move the judged entry to ``order_signal_rejected/``; its new path, or ``None`` when it changed.
+
+    Raises ``OSError`` when it is still there but cannot be moved (the caller answers it once).
+    """
     folder = path.parent / REJECTED_DIR
     folder.mkdir(exist_ok=True)
     stem = f"order_signal_{now.strftime('%Y%m%d_%H%M%S_%f')}"
     target = folder / f"{stem}.json"
     for n in itertools.count(1):
-        if not target.exists():
+        if not os.path.lexists(target):
             break
         target = folder / f"{stem}_{n}.json"
-    if read_bytes(path) != raw:
+    if not _still_the_same(path, incoming):
         log.warning("信号文件已被替换，不移动 %s changed meanwhile; left in place", path.name)
         return None
     try:
@@ -107,20 +214,23 @@ def quarantine(path: Path, raw: bytes, now: datetime) -> Path | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        if exc.errno != errno.ENOENT:
-            raise
-        return None
+        if exc.errno == errno.ENOENT:
+            return None
+        raise
     return target
 
 
 def consume(path: Path, raw: bytes | None, signal_id: str, digest: str) -> bool:
     """Remove the signal file if it still holds this signal (same bytes, or same id and payload)."""
-    current = read_bytes(path)
+    try:
+        current = read_bytes(path)
+    except OSError:
+        return False  # replaced by something that is not a file: the next poll deals with it
     if current is None:
         return False
     same = raw is not None and current == raw
     if not same:
-        parsed = _parse(current).signal
+        parsed = _parse(current, (0, 0, 0, 0)).signal
         same = parsed is not None and parsed.signal_id == signal_id and parsed.digest() == digest
     if not same:
         log.info("信号文件已是新信号，保留 %s holds a newer signal; not removed", path.name)

@@ -2,22 +2,40 @@
 
 One JSON object per line, appended and fsync'd before the call it protects returns:
 
-* ``intent``  — written *before* the broker is called: signal id, payload digest, order remark, time;
+* ``intent``  — written *before* the broker is called: signal id, payload digest, order remark, time,
+  the order's terms, the broker position before the order and the highest broker order id listed
+  today (the *watermark*, see :mod:`windows_bridge.executor.recovery`);
 * ``placed``  — the broker accepted the call and gave an order id;
 * ``outcome`` — the final :class:`OrderResult` published for the signal (also for refusals).
 
+Every record ends with ``"crc":"<8 hex>"``, the CRC-32 of the record's bytes without that field,
+so a record damaged by a power cut (zeros, a half-written sector) is recognised as damaged rather
+than read as something else. Records written before the CRC existed have none and are accepted.
+
 The file lives on the executor's local disk (``Settings.state_dir``), never in the shared
-folder, so wiping the share cannot cause a second order. A crash can tear only the last line;
-loading drops such a line (and truncates it away so later appends start on a clean line). A
-damaged line anywhere else is an error: the executor refuses to guess.
+folder, so wiping the share cannot cause a second order. Faults:
+
+* a failed or short append (disk full, I/O error) is cut off again at once — the file is truncated
+  back to its last complete record before the error is raised (:class:`JournalWriteError`), and
+  before the next append if that truncation failed too — so a broken record never ends up in the
+  middle;
+* a damaged tail (an incomplete last line, or last records failing their CRC, e.g. NUL-filled
+  after a power cut) is cut with a warning; cutting is safe because an intent without a record is
+  looked up at the broker by its remark before anything is placed;
+* damage anywhere else, or a record of an unknown kind, raises :class:`JournalError`: the executor
+  refuses to guess and goes into its "no new orders" state.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import logging
 import os
+import re
 import threading
+import zlib
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -33,7 +51,11 @@ JOURNAL_FILE = "executor_journal.jsonl"
 
 
 class JournalError(RuntimeError):
-    """The journal is damaged beyond a torn last line; a human must look at it."""
+    """The journal is damaged beyond its tail (or unreadable); a human must look at it."""
+
+
+class JournalWriteError(OSError):
+    """An append failed (disk full, I/O error); the file was cut back to its last complete record."""
 
 
 class SignalState(StrEnum):
@@ -60,10 +82,48 @@ class SignalRecord:
     direction: str = ""
     shares: int = 0
     price: float = 0.0
+    #: broker position in ``code`` just before the order (None: not known)
+    position_before: int | None = None
+    #: highest broker order id listed today just before the order (None: the list was empty)
+    watermark: int | None = None
+
+
+_KINDS = ("intent", "placed", "outcome")
+_CRC_SUFFIX = re.compile(rb',"crc":"([0-9a-f]{8})"\}\Z')
+
+
+def encode_record(entry: dict[str, Any]) -> bytes:
+    """One journal line: compact JSON with a trailing ``"crc"`` over the bytes before it."""
+    body = json.dumps(entry, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    crc = zlib.crc32(body) & 0xFFFFFFFF
+    return body[:-1] + b',"crc":"%08x"}\n' % crc
+
+
+class _Damaged(ValueError):
+    """A line that is not an intact record (CRC mismatch, not JSON, not UTF-8)."""
+
+
+def decode_record(line: bytes) -> dict[str, Any]:
+    """Parse one line; :class:`_Damaged` when it is not intact, JournalError when it is foreign."""
+    check = _CRC_SUFFIX.search(line)
+    if check is not None:
+        body = line[: check.start()] + b"}"
+        if f"{zlib.crc32(body) & 0xFFFFFFFF:08x}".encode() != check.group(1):
+            raise _Damaged("CRC mismatch")
+    try:
+        entry = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise _Damaged(str(exc)[:80]) from None
+    if not isinstance(entry, dict):
+        raise _Damaged("not an object")
+    if entry.get("type") not in _KINDS or not isinstance(entry.get("signal_id"), str):
+        raise JournalError(f"not a journal record: {line[:80]!r}")
+    entry.pop("crc", None)
+    return entry
 
 
 class Journal:
-    """Append-only, fsync'd journal of signal intents, placements and outcomes."""
+    """Append-only, fsync'd, self-checking journal of signal intents, placements and outcomes."""
 
     def __init__(self, path: Path) -> None:
         """Open (creating if needed) the journal at ``path`` and load its records."""
@@ -71,6 +131,7 @@ class Journal:
         self._lock = threading.Lock()
         self._records: dict[str, SignalRecord] = {}
         self._order: list[str] = []
+        self._size = 0
         path.parent.mkdir(parents=True, exist_ok=True)
         self._load()
 
@@ -81,29 +142,50 @@ class Journal:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return
-        body, sep, torn = raw.rpartition(b"\n")
-        if torn.strip():
-            log.warning("日志末行不完整，已丢弃 journal: dropping a torn last line (%d bytes)", len(torn))
-            self._truncate(len(body) + len(sep))
-        lines = body.split(b"\n") if body else []
+        except OSError as exc:
+            raise JournalError(f"{self.path}: cannot read the journal ({exc})") from None
+        lines = raw.split(b"\n")
+        torn = lines.pop()  # after the last newline: empty, or an append cut short
+        entries: list[dict[str, Any]] = []
+        damaged: list[tuple[int, str]] = []
         for number, line in enumerate(lines, start=1):
-            if line.strip():
-                self._apply(self._parse(line, number))
+            if not line.strip():
+                continue
+            try:
+                entry = decode_record(line)
+            except _Damaged as exc:
+                damaged.append((number, str(exc)))
+                continue
+            except JournalError as exc:
+                raise JournalError(f"{self.path}: line {number}: {exc}") from None
+            if damaged:
+                first, why = damaged[0]
+                raise JournalError(f"{self.path}: line {first} is damaged ({why}) before intact records")
+            entries.append(entry)
+        good = self._good_size(raw, lines, damaged)
+        if good != len(raw):
+            log.warning(
+                "日志末尾损坏，已截断 journal: cutting a damaged tail (%d bytes from line %s): %s",
+                len(raw) - good,
+                damaged[0][0] if damaged else len(lines) + 1,
+                damaged[0][1] if damaged else f"incomplete last line {torn[:40]!r}",
+            )
+            self._truncate(good)
+        self._size = good
+        for entry in entries:
+            self._apply(entry)
+
+    @staticmethod
+    def _good_size(raw: bytes, lines: list[bytes], damaged: list[tuple[int, str]]) -> int:
+        """Bytes up to the end of the last intact line (damaged lines are all at the tail)."""
+        keep = len(lines) if not damaged else damaged[0][0] - 1
+        return sum(len(line) + 1 for line in lines[:keep]) if keep else 0
 
     def _truncate(self, size: int) -> None:
         with open(self.path, "r+b") as fh:
             fh.truncate(size)
             fh.flush()
             os.fsync(fh.fileno())
-
-    def _parse(self, line: bytes, number: int) -> dict[str, Any]:
-        try:
-            entry = json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise JournalError(f"{self.path}: line {number} is damaged ({exc}); not guessing") from None
-        if not isinstance(entry, dict) or entry.get("type") not in ("intent", "placed", "outcome"):
-            raise JournalError(f"{self.path}: line {number} is not a journal record")
-        return entry
 
     def _apply(self, entry: dict[str, Any]) -> None:
         sid = str(entry["signal_id"])
@@ -129,6 +211,8 @@ class Journal:
             direction=str(entry.get("direction", "")),
             shares=int(entry.get("shares", 0)),
             price=float(entry.get("price", 0.0)),
+            position_before=_optional_int(entry.get("position_before")),
+            watermark=_optional_int(entry.get("watermark")),
         )
         self._order.append(sid)
 
@@ -144,13 +228,31 @@ class Journal:
     # ------------------------------------------------------------------ writing
 
     def _append(self, entry: dict[str, Any]) -> None:
-        line = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+        line = encode_record(entry)
         with self._lock:
-            with open(self.path, "ab") as fh:
-                fh.write(line)
-                fh.flush()
-                os.fsync(fh.fileno())
+            self._cut_back()
+            try:
+                _append_synced(self.path, line)
+            except OSError as exc:
+                with contextlib.suppress(OSError):
+                    self._cut_back()
+                raise JournalWriteError(
+                    exc.errno or errno.EIO, f"cannot append to the journal {self.path}: {exc.strerror or exc}"
+                ) from exc
+            self._size += len(line)
             self._apply(entry)
+
+    def _cut_back(self) -> None:
+        """Truncate anything past the last complete record (left by a failed append)."""
+        try:
+            size = os.stat(self.path).st_size
+        except FileNotFoundError:
+            size = 0
+            if self._size:
+                raise JournalWriteError(errno.ENOENT, f"the journal {self.path} disappeared") from None
+        if size > self._size:
+            log.warning("日志截回 journal: cutting %d bytes left by a failed append", size - self._size)
+            self._truncate(self._size)
 
     def record_intent(
         self,
@@ -163,11 +265,14 @@ class Journal:
         direction: str = "",
         shares: int = 0,
         price: float = 0.0,
+        position_before: int | None = None,
+        watermark: int | None = None,
     ) -> None:
         """Journal the intent to place an order (call BEFORE the broker); the order's terms ride along."""
         entry: dict[str, Any] = {"type": "intent", "signal_id": signal_id, "digest": digest, "remark": remark}
         entry |= {"time": time.isoformat(), "code": code, "direction": direction, "shares": shares}
-        self._append(entry | {"price": price})
+        entry |= {"price": price, "position_before": position_before, "watermark": watermark}
+        self._append(entry)
 
     def record_placed(self, signal_id: str, order_id: int) -> None:
         """Journal the broker's order id for a signal."""
@@ -225,3 +330,22 @@ class Journal:
 
 
 _OPEN = (SignalState.INTENT, SignalState.PLACED)
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _append_synced(path: Path, line: bytes) -> None:
+    """Append ``line`` with low-level writes (a short write is retried, a failed one raises) and fsync."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+    try:
+        view = memoryview(line)
+        while view:
+            written = os.write(fd, view)
+            if written <= 0:
+                raise OSError(errno.EIO, "the disk accepted no bytes")
+            view = view[written:]
+        os.fsync(fd)
+    finally:
+        os.close(fd)

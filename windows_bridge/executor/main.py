@@ -4,6 +4,15 @@ Polls ``order_signal.json`` in the shared folder, checks each signal, places it 
 (see :mod:`windows_bridge.executor.service` and ``docs/protocol.md``) and writes the result.
 ``--once`` handles what is there and exits; ``--simulate`` (or ``ORDER_EXECUTOR_SIMULATE=1``)
 never touches the broker.
+
+The process owns the shared folder (:mod:`.presence`): it beats its owner lock from its own thread
+and checks the lock before every order. Exit codes: 0 stopped, 2 configuration problem, 3 another
+executor owns the folder, 4 stopped while halted, 5 no longer the owner, 6 the QMT client of this
+process cannot be recovered (Task Scheduler restarts it). Anything the executor cannot trust at
+start (a damaged journal, an open live intent in simulate mode, a malformed HMAC key) does **not**
+end the process — that would be a crash loop under the scheduled restart — it stays up in a
+visible "no new orders" state (``state: halted`` and the ``alarm`` in ``executor_heartbeat.json``)
+and repeats the alarm in the log every minute until a human fixes it and restarts it.
 """
 
 from __future__ import annotations
@@ -13,33 +22,35 @@ import logging
 import signal
 import sys
 import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from windows_bridge.brokers.interface import Broker, BrokerError
+from windows_bridge.brokers.interface import Broker
 from windows_bridge.contract.config import ConfigError, Settings, check_for, load_settings
 from windows_bridge.contract.files import QUOTE_FILE
 from windows_bridge.contract.logs import setup_logging
-from windows_bridge.contract.market_hours import now_shanghai
 from windows_bridge.contract.pacing import FAST_S, QuotePacer
 from windows_bridge.contract.signing import load_key
+from windows_bridge.executor.broker_access import BrokerUnrecoverable, TrackingInterrupted
 from windows_bridge.executor.journal import JOURNAL_FILE, Journal, JournalError
 from windows_bridge.executor.presence import (
-    HEARTBEAT_INTERVAL_S,
+    Heartbeat,
     InstanceLockError,
     LocalLock,
-    SharedPresence,
+    NotOwnerError,
+    OwnerLock,
 )
 from windows_bridge.executor.service import OrderExecutor, RecoveryError
-from windows_bridge.executor.tracker import TrackingInterrupted
 
 log = logging.getLogger("windows_bridge.executor")
 
 LOG_FILE = "order_executor.log"
-EXIT_OK, EXIT_CONFIG, EXIT_LOCKED, EXIT_RECOVERY = 0, 2, 3, 4
+EXIT_OK, EXIT_CONFIG, EXIT_LOCKED, EXIT_HALTED, EXIT_NOT_OWNER, EXIT_BROKER = 0, 2, 3, 4, 5, 6
+#: kept for older callers: the exit code of a process that stopped while halted
+EXIT_RECOVERY = EXIT_HALTED
 ERROR_BACKOFF_S = 1.0
+ALARM_EVERY_S = 60.0
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -75,41 +86,55 @@ def create_live_broker(settings: Settings) -> Broker:
     return broker
 
 
-def run_loop(executor: OrderExecutor, presence: SharedPresence, *, once: bool) -> None:
-    """Poll until stopped; refresh the heartbeat every few seconds; survive unexpected errors."""
-    next_beat = 0.0
+def run_loop(executor: OrderExecutor, heartbeat: Heartbeat | None = None, *, once: bool) -> int:
+    """Poll until stopped; survive unexpected errors; the process's exit code."""
     # fast around each new quote (signals follow quotes), poll_interval_s in between
     pacer = QuotePacer(executor.shared / QUOTE_FILE, slow_s=executor.settings.poll_interval_s,
                        fast_s=min(FAST_S, executor.settings.poll_interval_s))
     while not executor.stop.is_set():
         try:
             handled = executor.poll_once()
-        except TrackingInterrupted:
-            log.warning(
-                "退出时仍有委托在途，重启后将核对 stopping with an order working; resolved at restart"
-            )
-            return
+        except (TrackingInterrupted, NotOwnerError, BrokerUnrecoverable) as exc:
+            return _exit_for(exc)
         except Exception:
             log.exception("处理信号出错，继续运行 error while handling a signal; still running")
             handled = False
             executor.stop.wait(ERROR_BACKOFF_S)
-        if time.monotonic() >= next_beat:
-            _beat(executor, presence)
-            next_beat = time.monotonic() + HEARTBEAT_INTERVAL_S
         if once:
-            return
+            break
         if not handled:
             executor.stop.wait(pacer.next_wait())
+    if heartbeat is not None and heartbeat.lost:
+        log.error("!!! 执行权已失去，退出 ownership lost: %s", heartbeat.lost)
+        return EXIT_NOT_OWNER
+    return EXIT_OK
 
 
-def _beat(executor: OrderExecutor, presence: SharedPresence) -> None:
-    """Refresh the lock and heartbeat; a share that is gone for a while must not end the process."""
-    try:
-        presence.beat(
-            now_shanghai(), last_signal_id=executor.last_signal_id, last_status=executor.last_status
-        )
-    except OSError as exc:
-        log.warning("无法写心跳（共享文件夹不可用？） cannot write the heartbeat/lock, retrying: %s", exc)
+def _exit_for(exc: Exception) -> int:
+    """The exit code (and the log line) for the exceptions that end the process on purpose."""
+    if isinstance(exc, NotOwnerError):
+        log.error("!!! 不再是共享目录的执行者，停止下单并退出 %s — exiting", exc)
+        return EXIT_NOT_OWNER
+    if isinstance(exc, BrokerUnrecoverable):
+        log.error("!!! QMT 客户端无法恢复，退出以便重启 %s — exiting so the scheduler restarts it", exc)
+        return EXIT_BROKER
+    log.warning("退出时仍有委托在途，重启后将核对 stopping with an order working; resolved at restart")
+    return EXIT_OK
+
+
+def run_halted(
+    reason: str, stop: threading.Event, heartbeat: Heartbeat | None, status: dict[str, Any]
+) -> int:
+    """The "no new orders" state: stay up, show the alarm, repeat it in the log until stopped."""
+    status.update(state="halted", alarm=reason)
+    while True:
+        log.error("!!! 执行器已暂停，不下任何新单 EXECUTOR HALTED, no new orders: %s", reason)
+        if heartbeat is not None:
+            heartbeat.beat_now()
+        if stop.wait(ALARM_EVERY_S):
+            return EXIT_HALTED
+        if heartbeat is not None and heartbeat.lost:
+            return EXIT_NOT_OWNER
 
 
 def _install_signal_handlers(stop: threading.Event) -> dict[int, Any]:
@@ -137,41 +162,73 @@ def _restore_signal_handlers(previous: dict[int, Any]) -> None:
 def _start(settings: Settings, args: argparse.Namespace) -> int:
     """Everything after the settings are known and logging is up."""
     local = LocalLock(settings.state_dir)
-    presence = SharedPresence(settings.shared_dir, simulate=settings.simulate, now=now_shanghai())
+    owner = OwnerLock(
+        settings.shared_dir,
+        simulate=settings.simulate,
+        interval_s=settings.heartbeat_interval_s,
+        gone_after_s=settings.owner_gone_after_s,
+    )
     try:
         local.acquire()
-        presence.acquire(now_shanghai())
+        owner.acquire()
     except InstanceLockError as exc:
         log.error("%s", exc)
         local.release()
         return EXIT_LOCKED
-    broker: Broker | None = None
     stop = threading.Event()
     previous_handlers = _install_signal_handlers(stop)
+    status: dict[str, Any] = {"state": "running", "alarm": ""}
+    heartbeat = Heartbeat(owner, lambda: dict(status), lambda _why: stop.set(), settings.heartbeat_interval_s)
+    heartbeat.beat_now()
+    heartbeat.start()
+    broker: Broker | None = None
     try:
-        key = load_key(settings.hmac_key_file) if settings.hmac_key_file else None
-        journal = Journal(settings.state_dir / JOURNAL_FILE)
+        try:
+            key = load_key(settings.hmac_key_file) if settings.hmac_key_file else None
+            journal = Journal(settings.state_dir / JOURNAL_FILE)
+        except (JournalError, ValueError) as exc:
+            return run_halted(str(exc), stop, heartbeat, status)
         broker = None if settings.simulate else create_live_broker(settings)
-        executor = OrderExecutor(settings, broker, journal, hmac_key=key, stop=stop)
+        executor = OrderExecutor(settings, broker, journal, hmac_key=key, stop=stop, fence=owner)
+        heartbeat.status = lambda: _status(executor)
         executor.describe_mode()
-        executor.recover()
-        log.info("执行器已启动 executor running on %s (state %s)", settings.shared_dir, settings.state_dir)
-        run_loop(executor, presence, once=args.once)
-        return EXIT_OK
-    except TrackingInterrupted:
-        log.warning(
-            "恢复期间收到退出信号，下次启动继续核对 stopped during recovery; resumed at the next start"
-        )
-        return EXIT_OK
-    except (JournalError, RecoveryError, BrokerError, ValueError) as exc:
-        log.error("无法启动 cannot run: %s", exc)
-        return EXIT_RECOVERY
+        return _recover_and_run(executor, heartbeat, stop, status, once=args.once)
     finally:
+        heartbeat.stop()
+        heartbeat.beat_now()  # the last state, for the app
         _restore_signal_handlers(previous_handlers)
         if broker is not None:
             broker.close()
-        presence.release()
+        owner.release()
         local.release()
+
+
+def _recover_and_run(
+    executor: OrderExecutor,
+    heartbeat: Heartbeat,
+    stop: threading.Event,
+    status: dict[str, Any],
+    *,
+    once: bool,
+) -> int:
+    try:
+        executor.recover()
+    except (TrackingInterrupted, NotOwnerError, BrokerUnrecoverable) as exc:
+        return _exit_for(exc)
+    except RecoveryError as exc:
+        heartbeat.status = lambda: dict(status)
+        return run_halted(str(exc), stop, heartbeat, status)
+    log.info("执行器已启动 executor running on %s (state %s)", executor.shared, executor.settings.state_dir)
+    return run_loop(executor, heartbeat, once=once)
+
+
+def _status(executor: OrderExecutor) -> dict[str, Any]:
+    return {
+        "last_signal_id": executor.last_signal_id,
+        "last_status": executor.last_status,
+        "state": executor.state,
+        "alarm": executor.alarm,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -60,12 +60,21 @@ class CheckInputs:
     account: AccountView | None = None
     account_problem: str = ""
     stop_present: bool = False
+    #: the kill-switch entry found in the shared folder (``STOP``, ``stop.txt``, …), for the message
+    stop_name: str = ""
+    #: the highest quote ``seq`` seen before (-1 = none): a lower one means a replayed or stale file
+    quote_seq_floor: int = -1
+    #: hold the quote's market ``time`` to the wall clock too (off in rehearsals: a replayed market's
+    #: time is not today's; the producer's ``heartbeat`` is always checked)
+    quote_time_is_wall_clock: bool = True
 
 
-def check_kill_switch(stop_present: bool) -> Refusal | None:
-    """The STOP file in the shared folder refuses every signal."""
+def check_kill_switch(stop_present: bool, name: str = "STOP") -> Refusal | None:
+    """A STOP entry in the shared folder (any case, any extension, any kind) refuses every signal."""
     if stop_present:
-        return Refusal("kill_switch", "STOP 文件存在，急停生效，不下单 kill switch: the STOP file is present")
+        return Refusal(
+            "kill_switch", f"急停文件 {name or 'STOP'} 存在，不下单 kill switch: {name or 'STOP'} is present"
+        )
     return None
 
 
@@ -145,9 +154,19 @@ def check_session(now: datetime, enabled: bool) -> Refusal | None:
 
 
 def check_quote(
-    signal: OrderSignal, quote: SharedQuote | None, problem: str, now: datetime, risk: RiskLimits
+    signal: OrderSignal,
+    quote: SharedQuote | None,
+    problem: str,
+    now: datetime,
+    risk: RiskLimits,
+    seq_floor: int = -1,
+    time_is_wall_clock: bool = True,
 ) -> Refusal | None:
-    """A usable, fresh ``shared_quote.json`` for the signal's code must exist (no price, no order)."""
+    """A usable, fresh ``shared_quote.json`` for the signal's code must exist (no price, no order).
+
+    A quote stamped in the future (``time`` or ``heartbeat`` beyond :data:`MAX_FUTURE_SKEW_S`) or
+    whose ``seq`` went below one seen before cannot be trusted either.
+    """
     if quote is None:
         return Refusal(
             "no_quote", f"没有可用行情，无法核对价格 no usable shared_quote.json ({problem or 'missing'})"
@@ -156,6 +175,19 @@ def check_quote(
         return Refusal(
             "quote_code_mismatch",
             f"行情代码 {quote.code} 与信号 {signal.code} 不符 quote is for another code",
+        )
+    ahead = (quote.heartbeat - now).total_seconds()
+    if time_is_wall_clock:
+        ahead = max(ahead, (quote.time - now).total_seconds())
+    if ahead > MAX_FUTURE_SKEW_S:
+        return Refusal(
+            "quote_from_future",
+            f"行情时间超前 {ahead:.0f}s（时钟不一致或伪造）quote time/heartbeat {ahead:.0f}s in the future",
+        )
+    if quote.seq < seq_floor:
+        return Refusal(
+            "quote_seq_backwards",
+            f"行情序号倒退 {quote.seq} < {seq_floor}（旧文件或伪造）quote seq went backwards",
         )
     producer_age = (now - quote.heartbeat).total_seconds()
     if producer_age > risk.max_quote_age_s:
@@ -227,7 +259,7 @@ def run_checks(inputs: CheckInputs) -> Refusal | None:
     """Run every check in order; the first refusal wins."""
     s, q = inputs.signal, inputs.quote
     checks: list[Callable[[], Refusal | None]] = [
-        lambda: check_kill_switch(inputs.stop_present),
+        lambda: check_kill_switch(inputs.stop_present, inputs.stop_name),
         lambda: check_hmac(s, inputs.hmac_key),
         lambda: check_whitelist(s, inputs.risk.code_whitelist),
         lambda: check_lots(s),
@@ -235,7 +267,15 @@ def run_checks(inputs: CheckInputs) -> Refusal | None:
         lambda: check_tick(s),
         lambda: check_signal_age(s, inputs.now, inputs.risk.max_signal_age_s),
         lambda: check_session(inputs.now, inputs.check_session),
-        lambda: check_quote(s, q, inputs.quote_problem, inputs.now, inputs.risk),
+        lambda: check_quote(
+            s,
+            q,
+            inputs.quote_problem,
+            inputs.now,
+            inputs.risk,
+            inputs.quote_seq_floor,
+            inputs.quote_time_is_wall_clock,
+        ),
         lambda: check_collar(s, q, inputs.risk.price_collar) if q else None,
         lambda: check_daily_limits(s, q) if q else None,
         lambda: check_orders_per_day(inputs.orders_today, inputs.risk.max_orders_per_day),

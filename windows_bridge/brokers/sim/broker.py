@@ -24,12 +24,11 @@ import math
 import queue
 import threading
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from windows_bridge.brokers.interface import (
     BrokerAsset,
-    BrokerError,
     BrokerEvent,
     BrokerOrder,
     BrokerPositionInfo,
@@ -37,6 +36,7 @@ from windows_bridge.brokers.interface import (
     CancelErrorEvent,
     OrderErrorEvent,
     OrderEvent,
+    OrderRefused,
     OrderStatus,
     Side,
     TradeEvent,
@@ -148,9 +148,9 @@ class SimBroker:
 
     def _writable_book(self) -> Ledger:
         if self._read_only:
-            raise BrokerError("this SimBroker is a read-only view of another process's ledger")
+            raise OrderRefused("this SimBroker is a read-only view of another process's ledger")
         if not self._connected:
-            raise BrokerError("SimBroker is closed")
+            raise OrderRefused("SimBroker is closed")
         book = self._book()
         assert book is not None
         return book
@@ -164,8 +164,8 @@ class SimBroker:
 
     # ------------------------------------------------------------------ day change (T+1, expiry)
 
-    def _roll_day(self, ledger: Ledger) -> None:
-        today = self._today()
+    def _roll_day(self, ledger: Ledger, today: date | None = None) -> None:
+        today = today or self._today()
         if today <= ledger.trading_day:
             return
         for order in ledger.orders:
@@ -173,6 +173,7 @@ class SimBroker:
                 self._finish_unfilled(order, "收盘未成交部分自动撤销 expired at the close")
         for pos in ledger.positions.values():
             pos.bought_today = 0
+            pos.sold_today = 0
         ledger.orders.clear()
         ledger.trades.clear()
         ledger.trading_day = today
@@ -197,10 +198,14 @@ class SimBroker:
                 total += value + self._fees.commission(value)
         return round(total, 2)
 
+    @staticmethod
+    def _selling(ledger: Ledger, code: str) -> int:
+        """Shares of ``code`` frozen by working sell orders."""
+        return sum(o.remaining for o in ledger.orders if o.code == code and o.side is Side.SELL)
+
     def _can_use(self, ledger: Ledger, code: str) -> int:
         pos = ledger.positions.get(code, SimPosition())
-        selling = sum(o.remaining for o in ledger.orders if o.code == code and o.side is Side.SELL)
-        return max(0, pos.volume - pos.bought_today - selling)
+        return max(0, pos.volume - pos.bought_today - self._selling(ledger, code))
 
     def _refusal(self, ledger: Ledger, code: str, side: Side, shares: int, price: float) -> tuple[int, str]:
         """``(error_id, message)`` when the order must be rejected, else ``(0, "")``."""
@@ -268,6 +273,7 @@ class SimBroker:
         else:
             pos.cost = round(pos.cost * (pos.volume - size) / pos.volume, 4) if pos.volume else 0.0
             pos.volume -= size
+            pos.sold_today += size
             ledger.cash = round(ledger.cash + value - fee, 2)
         order.filled_shares += size
         order.filled_value = round(order.filled_value + value, 4)
@@ -282,7 +288,7 @@ class SimBroker:
             price=price,
             remark=order.remark,
             time=when,
-            fees=fee,
+            commission=fee,
         )
         ledger.next_trade_no += 1
         ledger.trades.append(trade)
@@ -364,6 +370,8 @@ class SimBroker:
             can_use_volume=self._can_use(ledger, code),
             avg_price=avg,
             market_value=round(pos.volume * price, 2),
+            frozen_volume=self._selling(ledger, code),
+            yesterday_volume=pos.yesterday_volume,
         )
 
     def query_asset(self) -> BrokerAsset | None:
@@ -387,9 +395,28 @@ class SimBroker:
         """The next event, waiting up to ``timeout`` seconds (thread-safe)."""
         return get_event(self._events, timeout)
 
+    def reconnect(self, force: bool = False) -> bool:
+        """Nothing to reconnect in-process: True unless :meth:`close` was called."""
+        return self._connected
+
     def close(self) -> None:
         """Stop accepting orders and quotes; queries keep answering from the ledger."""
         self._connected = False
+
+    def end_day(self, next_day: date | None = None) -> date:
+        """Close the trading day now, as the broker's overnight clearing does; return the new day.
+
+        Working orders expire (part-cancelled or cancelled), today's orders and trades leave the
+        lists, today's buys become sellable. ``next_day`` defaults to the day after the ledger's.
+        Used to put a day roll between a crash and a restart.
+        """
+        with self._lock:
+            ledger = self._writable_book()
+            target = next_day or ledger.trading_day + timedelta(days=1)
+            if target <= ledger.trading_day:
+                raise ValueError(f"the broker is already on {ledger.trading_day}, not before {target}")
+            self._roll_day(ledger, target)
+            return ledger.trading_day
 
     # ------------------------------------------------------------------ simulation inputs
 

@@ -76,6 +76,12 @@ class SimPosition:
     volume: int = 0
     bought_today: int = 0
     cost: float = 0.0
+    sold_today: int = 0
+
+    @property
+    def yesterday_volume(self) -> int:
+        """Shares held at the start of the trading day (QMT's 昨夜拥股)."""
+        return self.volume - self.bought_today + self.sold_today
 
 
 @dataclass
@@ -136,7 +142,7 @@ def _trade_to_dict(t: BrokerTrade) -> dict[str, Any]:
         "price": t.price,
         "remark": t.remark,
         "time": t.time.isoformat() if t.time else None,
-        "fees": t.fees,
+        "commission": t.commission,
     }
 
 
@@ -150,7 +156,7 @@ def _trade_from_dict(d: dict[str, Any]) -> BrokerTrade:
         price=float(d["price"]),
         remark=str(d["remark"]),
         time=datetime.fromisoformat(d["time"]) if d.get("time") else None,
-        fees=float(d.get("fees", 0.0)),
+        commission=float(d.get("commission", 0.0)),
     )
 
 
@@ -161,7 +167,9 @@ def ledger_to_json(ledger: Ledger) -> bytes:
         "cash": ledger.cash,
         "trading_day": ledger.trading_day.isoformat(),
         "positions": {
-            code: {"volume": p.volume, "bought_today": p.bought_today, "cost": p.cost}
+            code: {
+                "volume": p.volume, "bought_today": p.bought_today, "cost": p.cost, "sold_today": p.sold_today
+            }
             for code, p in ledger.positions.items()
         },
         "orders": [_order_to_dict(o) for o in ledger.orders],
@@ -180,7 +188,9 @@ def ledger_from_json(raw: bytes) -> Ledger:
         if d.get("version") != LEDGER_VERSION:
             raise LedgerError(f"unknown ledger version {d.get('version')!r}")
         positions = {
-            str(code): SimPosition(int(p["volume"]), int(p["bought_today"]), float(p["cost"]))
+            str(code): SimPosition(
+                int(p["volume"]), int(p["bought_today"]), float(p["cost"]), int(p.get("sold_today", 0))
+            )
             for code, p in d["positions"].items()
         }
         return Ledger(

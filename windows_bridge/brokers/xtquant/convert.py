@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -97,19 +98,30 @@ def trade_from_xt(t: Any) -> BrokerTrade:
         price=float(t.traded_price),
         remark=str(t.order_remark or ""),
         time=_moment(t.traded_time),
-        fees=float(getattr(t, "commission", 0.0) or 0.0),
+        commission=_number(getattr(t, "commission", 0.0)),
     )
+
+
+def _number(value: Any) -> float:
+    """A finite, non-negative float from a broker field (missing or garbage → 0)."""
+    try:
+        number = float(value or 0.0)
+    except (TypeError, ValueError):
+        return 0.0
+    return number if math.isfinite(number) and number > 0 else 0.0
 
 
 def position_from_xt(p: Any) -> BrokerPositionInfo:
     """``XtPosition`` → :class:`BrokerPositionInfo` (``avg_price`` falls back to ``open_price``)."""
-    avg = float(getattr(p, "avg_price", 0.0) or getattr(p, "open_price", 0.0) or 0.0)
+    avg = _number(getattr(p, "avg_price", 0.0)) or _number(getattr(p, "open_price", 0.0))
     return BrokerPositionInfo(
         code=str(p.stock_code),
         volume=int(p.volume),
         can_use_volume=int(p.can_use_volume),
         avg_price=avg,
-        market_value=float(p.market_value or 0.0),
+        market_value=_number(p.market_value),
+        frozen_volume=int(getattr(p, "frozen_volume", 0) or 0),
+        yesterday_volume=int(getattr(p, "yesterday_volume", 0) or 0),
     )
 
 

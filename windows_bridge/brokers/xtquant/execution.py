@@ -1,20 +1,25 @@
-"""miniQMT through ``xtquant``: :class:`XtBroker` (trading) and :class:`XtMarketData` (quotes, bars).
+"""miniQMT trading through ``xtquant.xttrader``: :class:`XtBroker`.
 
-This is the only module that imports ``xtquant.xttrader`` / ``xtquant.xtdata``, and only inside
-functions (they load Windows DLLs). Both classes take the xtquant object injected — the trader
-class via a factory, the xtdata module as an object — so tests and the offline demo run them over
-``windows_bridge.brokers.xtquant.fake`` through exactly the same code.
+The trader class is injected through a factory (the real one is loaded lazily by
+:mod:`.loader`), so tests and the offline demo run this code over
+``windows_bridge.brokers.xtquant.fake`` unchanged.
 
-How xtquant behaves, and what this module does about it:
+How xtquant behaves (its sources and ``doc/xttrader.md``), and what this module does about it:
 
 * ``XtQuantTrader(path, session)`` → ``register_callback`` → ``start`` → ``connect`` (0 = ok) →
-  ``subscribe(StockAccount)`` (0 = ok). There is no automatic reconnect: after
-  ``on_disconnected`` or repeated failed calls :meth:`XtBroker.reconnect` builds a NEW trader
-  with a NEW session id (with backoff), connects, subscribes; the caller then re-queries and
-  reconciles by ``order_remark``.
+  ``subscribe(StockAccount)`` (0 = ok). There is no ``on_connected`` push and no automatic
+  reconnect: after ``on_disconnected``, a hung call or repeated failed calls the session is lost and
+  :meth:`XtBroker.reconnect` builds a NEW trader with a NEW session id (with backoff), connects and
+  subscribes again; the caller then re-queries and reconciles by ``order_remark``.
+* Every synchronous call runs under a :class:`~.watchdog.CallWatchdog`: one that does not answer
+  within its limit marks the session lost; after repeated hangs :attr:`XtBroker.fatal` says the
+  process must be restarted.
 * Callbacks run on xtquant's single worker thread, which also delivers the answers to synchronous
   calls: a sync call from a callback deadlocks. The callbacks here only convert and enqueue.
-* Queries answer ``None`` when they fail; that stays ``None`` (failed), never ``[]`` (empty).
+* Order, trade and position queries answer ``None`` both for a failure and for an empty list; the
+  asset query answers ``None`` only for a failure. A ``None`` list is therefore checked with the
+  asset query: answered → the list is empty (``[]``); not answered → the query failed (``None``).
+  An empty day is never taken for a lost session, a failure never for "no orders".
 * Order status comes from ``xtconstant.ORDER_*``; the pushed ``price_type`` is not the one sent
   (50 is seen for FIX_PRICE orders), so nothing relies on it.
 """
@@ -43,6 +48,7 @@ from windows_bridge.brokers.interface import (
     DisconnectedEvent,
     OrderErrorEvent,
     OrderEvent,
+    OrderRefused,
     Side,
     TradeEvent,
     get_event,
@@ -55,6 +61,12 @@ from windows_bridge.brokers.xtquant.convert import (
     trade_from_xt,
 )
 from windows_bridge.brokers.xtquant.loader import real_trader_factory
+from windows_bridge.brokers.xtquant.watchdog import (
+    DEFAULT_LIMIT_S,
+    DEFAULT_MAX_ABANDONED,
+    CallTimeout,
+    CallWatchdog,
+)
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +114,7 @@ class _Callback:
             log.exception("cannot convert an xtquant push")
 
     def on_connected(self) -> None:
-        """Nothing to do: :meth:`XtBroker.reconnect` knows."""
+        """Never called by the real client (declared in its base class only)."""
 
     def on_disconnected(self) -> None:
         """Mark the session lost and tell the consumer."""
@@ -182,6 +194,8 @@ class XtBroker:
         backoff_s: Sequence[float] = DEFAULT_BACKOFF_S,
         failure_threshold: int = 3,
         monotonic: Callable[[], float] = time.monotonic,
+        call_limit_s: float = DEFAULT_LIMIT_S,
+        max_hung_calls: int = DEFAULT_MAX_ABANDONED,
     ) -> None:
         """Nothing connects until :meth:`connect`/:meth:`reconnect`."""
         self.path = path
@@ -192,6 +206,7 @@ class XtBroker:
         self._backoff = tuple(backoff_s) or (1.0,)
         self._threshold = max(1, failure_threshold)
         self._monotonic = monotonic
+        self._watchdog = CallWatchdog("xtquant-call", call_limit_s, max_hung_calls)
         self._events: queue.Queue[BrokerEvent] = queue.Queue()
         self._lock = threading.RLock()
         self._trader: Any = None
@@ -208,8 +223,15 @@ class XtBroker:
 
     @property
     def connected(self) -> bool:
-        """True while the session is up (no disconnect push, no run of failed calls)."""
+        """True while the session is up (no disconnect push, no hung call, no run of failed calls)."""
         return self._up
+
+    @property
+    def fatal(self) -> str:
+        """Why this process cannot recover its xtquant client (``""`` while it can)."""
+        if self._watchdog.exhausted:
+            return f"{self._watchdog.abandoned} xtquant calls hung; restart the process"
+        return ""
 
     @property
     def account_status(self) -> str:
@@ -247,11 +269,11 @@ class XtBroker:
             trader.register_callback(_Callback(self, self._generation))
             trader.start()
             self._trader = trader
-            result = trader.connect()
+            result = self._watchdog.call("connect", trader.connect)
             if result != 0:
                 self.last_error = f"connect() returned {result} (is QMT running and logged in?)"
                 return False
-            result = trader.subscribe(self.account)
+            result = self._watchdog.call("subscribe", lambda: trader.subscribe(self.account))
             if result != 0:
                 self.last_error = f"subscribe({self.account.account_id}) returned {result}"
                 return False
@@ -266,10 +288,8 @@ class XtBroker:
         trader, self._trader, self._up = self._trader, None, False
         if trader is None:
             return
-        try:
-            trader.stop()
-        except Exception as exc:
-            log.debug("stopping the old trader failed: %s", exc)
+        # stop() can hang on a wedged client as well: never wait for it on the caller's thread
+        threading.Thread(target=_stop_quietly, args=(trader,), name="xtquant-stop", daemon=True).start()
 
     def _session_lost(self, generation: int) -> bool:
         """Called from the callback thread: mark the current session down (attribute writes only)."""
@@ -287,12 +307,17 @@ class XtBroker:
             log.warning("%d failed calls in a row (%s): session considered lost", self._failures, what)
 
     def _call(self, name: str, *args: Any) -> tuple[bool, Any]:
-        """Call ``trader.name(*args)``; (False, None) when not connected or it raised."""
+        """``trader.name(*args)`` under the watchdog; (False, None) when not connected, it raised or hung."""
         trader = self._trader
         if trader is None or not self._up:
             return False, None
         try:
-            return True, getattr(trader, name)(*args)
+            return True, self._watchdog.call(name, lambda: getattr(trader, name)(*args))
+        except CallTimeout as exc:
+            self._up = False
+            self.last_error = f"{exc}: session considered lost"
+            self._events.put(DisconnectedEvent(self.last_error))
+            return False, None
         except Exception as exc:
             self._failed(f"{name} raised {type(exc).__name__}: {exc}")
             return False, None
@@ -302,6 +327,7 @@ class XtBroker:
     def place_limit_order(self, code: str, side: Side, shares: int, price: float, remark: str) -> int:
         """``order_stock`` with FIX_PRICE; the order id, or BrokerError when it was not sent."""
         order_type = xtconstant.STOCK_BUY if Side(side) is Side.BUY else xtconstant.STOCK_SELL
+        trader_was_up = self._trader is not None and self._up
         ok, result = self._call(
             "order_stock",
             self.account,
@@ -314,10 +340,12 @@ class XtBroker:
             remark,
         )
         if not ok:
-            raise BrokerError(f"order not sent: not connected to QMT ({self.last_error or 'no session'})")
+            if trader_was_up:  # the call hung or raised: QMT may or may not have the order
+                raise BrokerError(f"order_stock failed: {self.last_error}")
+            raise OrderRefused(f"order not sent: {self.last_error or 'not connected to QMT'}")
         if result is None or int(result) <= 0:
             self._failed(f"order_stock returned {result}")
-            raise BrokerError(f"order not sent: order_stock returned {result}")
+            raise OrderRefused(f"order not sent: order_stock returned {result}")
         self._failures = 0
         return int(result)
 
@@ -326,35 +354,53 @@ class XtBroker:
         ok, result = self._call("cancel_order_stock", self.account, int(order_id))
         return ok and result == 0
 
-    def _query(self, name: str, *args: Any) -> Any:
+    def _answered(self) -> None:
+        self._failures = 0
+
+    def _list_query(self, name: str, *args: Any, empty_if: Callable[[Any], bool]) -> list[Any] | None:
+        """A list query: ``None`` only when it failed; QMT's ``None`` for an empty list becomes ``[]``.
+
+        QMT answers ``None`` for both. The asset query (``None`` only on failure) decides: it must
+        answer, and ``empty_if(asset)`` must agree that the list can be empty (no market value
+        means no position; no frozen cash means no working buy order).
+        """
         ok, result = self._call(name, self.account, *args)
         if not ok:
             return None
-        if result is None:
-            self._failed(f"{name} answered None")
-            return None
-        self._failures = 0
-        return result
+        if result is not None:
+            self._answered()
+            return list(result)
+        ok, asset = self._call("query_stock_asset", self.account)
+        if ok and asset is not None and empty_if(asset):
+            self._answered()
+            return []
+        self._failed(f"{name} answered None and the account summary does not confirm an empty list")
+        return None
 
     def query_orders(self) -> list[BrokerOrder] | None:
         """Today's orders, or ``None`` when the query failed."""
-        result = self._query("query_stock_orders", False)
+        result = self._list_query("query_stock_orders", False, empty_if=_no_frozen_cash)
         return None if result is None else [order_from_xt(o) for o in result]
 
     def query_trades(self) -> list[BrokerTrade] | None:
         """Today's fills, or ``None``."""
-        result = self._query("query_stock_trades")
+        result = self._list_query("query_stock_trades", empty_if=_answered)
         return None if result is None else [trade_from_xt(t) for t in result]
 
     def query_positions(self) -> list[BrokerPositionInfo] | None:
         """All positions, or ``None`` (never ``[]`` for a failure)."""
-        result = self._query("query_stock_positions")
+        result = self._list_query("query_stock_positions", empty_if=_no_market_value)
         return None if result is None else [position_from_xt(p) for p in result]
 
     def query_asset(self) -> BrokerAsset | None:
         """The asset summary, or ``None``."""
-        result = self._query("query_stock_asset")
-        return None if result is None else asset_from_xt(result)
+        ok, result = self._call("query_stock_asset", self.account)
+        if not ok or result is None:
+            if ok:
+                self._failed("query_stock_asset answered None")
+            return None
+        self._answered()
+        return asset_from_xt(result)
 
     def next_event(self, timeout: float) -> BrokerEvent | None:
         """The next pushed event, waiting up to ``timeout`` seconds."""
@@ -364,6 +410,28 @@ class XtBroker:
         """Stop the session."""
         with self._lock:
             self._drop_trader()
+        self._watchdog.close()
+
+
+def _answered(_asset: Any) -> bool:
+    return True
+
+
+def _no_frozen_cash(asset: Any) -> bool:
+    """Working buy orders freeze cash: frozen cash means the order list cannot be empty."""
+    return not float(getattr(asset, "frozen_cash", 0.0) or 0.0) > 0.0
+
+
+def _no_market_value(asset: Any) -> bool:
+    """Held shares have a market value: a value means the position list cannot be empty."""
+    return not float(getattr(asset, "market_value", 0.0) or 0.0) > 0.0
+
+
+def _stop_quietly(trader: Any) -> None:
+    try:
+        trader.stop()
+    except Exception as exc:
+        log.debug("stopping the old trader failed: %s", exc)
 
 
 # --------------------------------------------------------------------------- market data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from windows_bridge.brokers.xtquant.loader import real_xtdata
+from windows_bridge.brokers.xtquant.watchdog import DEFAULT_LIMIT_S, DEFAULT_MAX_ABANDONED, CallWatchdog
 from windows_bridge.contract.market_hours import SHANGHAI
 from windows_bridge.contract.messages import Bar
 
@@ -138,12 +140,30 @@ class XtMarketData:
 
     BAR_FIELDS = ("time", "open", "high", "low", "close", "volume")
 
-    def __init__(self, xtdata: Any = None, *, loader: Callable[[], Any] = real_xtdata) -> None:
-        """``xtdata`` is used as given; without it the real module is loaded on first use."""
+    def __init__(
+        self,
+        xtdata: Any = None,
+        *,
+        loader: Callable[[], Any] = real_xtdata,
+        call_limit_s: float = DEFAULT_LIMIT_S,
+        max_hung_calls: int = DEFAULT_MAX_ABANDONED,
+    ) -> None:
+        """``xtdata`` is used as given; without it the real module is loaded on first use.
+
+        Every call except the history download runs under a watchdog of ``call_limit_s``.
+        """
         self._xtdata = xtdata
         self._loader = loader
         self._subscribed: set[str] = set()
+        self._watchdog = CallWatchdog("xtdata-call", call_limit_s, max_hung_calls)
         self.last_error = ""
+
+    @property
+    def fatal(self) -> str:
+        """Why this process's xtdata client cannot be trusted any more (``""`` while it can)."""
+        if self._watchdog.exhausted:
+            return f"{self._watchdog.abandoned} xtdata calls hung; restart the process"
+        return ""
 
     @property
     def xtdata(self) -> Any:
@@ -153,9 +173,10 @@ class XtMarketData:
         return self._xtdata
 
     def _safe(self, what: str, fn: Callable[[], Any]) -> Any:
+        """``fn()`` under the watchdog; ``None`` (and :attr:`last_error`) when it raised or hung."""
         try:
-            result = fn()
-        except Exception as exc:  # xtdata raises when QMT is not reachable
+            result = self._watchdog.call(what, fn)
+        except Exception as exc:  # xtdata raises when QMT is not reachable; CallTimeout when it hangs
             self.last_error = f"{what}: {type(exc).__name__}: {exc}"
             return None
         self.last_error = ""
@@ -215,12 +236,37 @@ class XtMarketData:
             pre_close=float(raw.get("PreClose") or 0.0),
         )
 
-    def download_history(self, code: str, period: str, start: str, end: str = "") -> bool:
-        """``download_history_data`` (blocking in real xtquant); False when it raised."""
-        self._safe(
-            "download_history_data", lambda: self.xtdata.download_history_data(code, period, start, end)
-        )
-        return not self.last_error
+    def download_history(
+        self,
+        code: str,
+        period: str,
+        start: str,
+        end: str = "",
+        progress: Callable[[int, int], None] | None = None,
+    ) -> bool:
+        """Download bars into QMT's local cache (they cannot be read before); False when it failed.
+
+        Blocking, and not under the watchdog (a first download can take minutes): callers run it
+        on their own thread. ``progress(finished, total)`` is called as xtdata reports it
+        (``download_history_data2``; the older ``download_history_data`` reports nothing).
+        """
+
+        def on_progress(data: Any) -> None:
+            if progress is not None and isinstance(data, dict):
+                with contextlib.suppress(TypeError, ValueError):
+                    progress(int(data.get("finished", 0)), int(data.get("total", 0)))
+
+        try:
+            download2 = getattr(self.xtdata, "download_history_data2", None)
+            if download2 is not None:
+                download2([code], period, start, end, on_progress)
+            else:
+                self.xtdata.download_history_data(code, period, start, end)
+        except Exception as exc:  # QMT unreachable, connection lost mid-download
+            self.last_error = f"download_history_data: {type(exc).__name__}: {exc}"
+            return False
+        self.last_error = ""
+        return True
 
     def history_frame(self, code: str, period: str, start: str, end: str = "") -> pd.DataFrame | None:
         """Bars as a backtest-ready frame: ``datetime`` (bar end, Shanghai), OHLC, ``volume`` in shares."""

@@ -14,7 +14,6 @@ from windows_bridge.brokers.interface import (
     OrderStatus,
     Side,
 )
-from windows_bridge.contract.fees import FeeSchedule
 
 #: The ``price_type`` QMT reports back for a limit order is not the FIX_PRICE (11) that was sent:
 #: 50 has been seen in practice, so the fake reports 50 too and nobody may rely on the echo.
@@ -32,6 +31,8 @@ STATUS_TO_XT: dict[OrderStatus, int] = {
 }
 
 SECU_ACCOUNT = "0123456789"
+#: ``instrument_name`` of every simulated object (the fake xtdata reports the same name)
+INSTRUMENT_NAME = "模拟ETF"
 
 
 def _epoch_s(moment: datetime | None) -> int:
@@ -69,14 +70,12 @@ def xt_order(
         xtconstant.DIRECTION_FLAG_LONG,
         _offset_flag(order.side),
         SECU_ACCOUNT,
-        order.code,
+        INSTRUMENT_NAME,
     )
 
 
-def xt_trade(
-    account_id: str, trade: BrokerTrade, fees: FeeSchedule, strategy_name: str = ""
-) -> xttype.XtTrade:
-    """An ``XtTrade`` for one fill (commission recomputed with the broker's fee schedule)."""
+def xt_trade(account_id: str, trade: BrokerTrade, strategy_name: str = "") -> xttype.XtTrade:
+    """An ``XtTrade`` for one fill, with the commission the simulated broker charged for it."""
     amount = round(trade.shares * trade.price, 2)
     return xttype.XtTrade(
         account_id,
@@ -93,33 +92,42 @@ def xt_trade(
         trade.remark,
         xtconstant.DIRECTION_FLAG_LONG,
         _offset_flag(trade.side),
-        fees.commission(amount),
+        trade.commission,
         SECU_ACCOUNT,
-        trade.code,
+        INSTRUMENT_NAME,
     )
 
 
 def xt_position(account_id: str, pos: BrokerPositionInfo) -> xttype.XtPosition:
-    """An ``XtPosition``; ``yesterday_volume`` is approximated by the sellable part."""
+    """An ``XtPosition`` with QMT's field meanings (see :class:`BrokerPositionInfo`).
+
+    ``open_price`` is the cost price here too (a cash account has no separate opening price);
+    ``on_road_volume`` (在途: subscriptions, transfers) is always 0 for exchange-traded buys; the
+    real object also carries ``float_profit``, ``open_date`` and ``position_profit``.
+    """
     last = round(pos.market_value / pos.volume, 4) if pos.volume else 0.0
     profit = (last / pos.avg_price - 1.0) if pos.avg_price and pos.volume else 0.0
-    return xttype.XtPosition(
+    xt = xttype.XtPosition(
         account_id,
         pos.code,
         pos.volume,
         pos.can_use_volume,
         pos.avg_price,
         pos.market_value,
-        max(0, pos.volume - pos.can_use_volume),
+        pos.frozen_volume,
         0,
-        pos.can_use_volume,
+        pos.yesterday_volume,
         pos.avg_price,
         xtconstant.DIRECTION_FLAG_LONG,
         last,
         round(profit, 6),
         SECU_ACCOUNT,
-        pos.code,
+        INSTRUMENT_NAME,
     )
+    xt.float_profit = round(pos.market_value - pos.avg_price * pos.volume, 2)
+    xt.open_date = ""
+    xt.position_profit = 0.0
+    return xt
 
 
 def xt_asset(account_id: str, asset: BrokerAsset) -> xttype.XtAsset:

@@ -10,7 +10,11 @@ Order pushes follow QMT's lifecycle: 48 (未报) → 50 (已报) → 55 (部成)
 through 51/52 (待撤) to 54/53; a refused order gets ``on_order_error`` and a 57 (废单) push with
 ``status_msg``. Faults are injectable: :meth:`disconnect` (``on_disconnected`` to every session, whose
 calls then fail until a NEW trader connects), ``running = False`` (connects fail: QMT is down),
-``fail_connect`` / ``fail_subscribe`` / ``fail_queries`` counters.
+``fail_connect`` / ``fail_subscribe`` / ``fail_queries`` counters, ``hang_calls`` (a synchronous call
+that never answers until :attr:`FakeQmt.release` is set) and ``echo_remark = False`` (a broker that
+does not echo ``order_remark``).
+
+Queries answer as QMT does: ``None`` for a failure **and** for an empty list.
 
 With a replay source the terminal also serves the fake ``xtdata`` (:attr:`xtdata`) and feeds the
 replay's current price into the engine before every order and from a background pump.
@@ -21,14 +25,17 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from xtquant import xtconstant, xttype
 
 from windows_bridge.brokers.interface import (
     BrokerError,
     BrokerEvent,
+    BrokerOrder,
+    BrokerTrade,
     CancelErrorEvent,
     OrderErrorEvent,
     OrderEvent,
@@ -40,7 +47,6 @@ from windows_bridge.brokers.sim.broker import SimBroker
 from windows_bridge.brokers.xtquant.fake import convert
 from windows_bridge.brokers.xtquant.fake.replay import ReplaySource
 from windows_bridge.brokers.xtquant.fake.xtdata import FakeXtData
-from windows_bridge.contract.fees import FeeSchedule
 from windows_bridge.contract.market_hours import now_shanghai
 from windows_bridge.contract.prices import round_to_tick
 
@@ -48,6 +54,8 @@ if TYPE_CHECKING:
     from windows_bridge.brokers.xtquant.fake.xttrader import XtQuantTrader
 
 log = logging.getLogger(__name__)
+
+EchoT = TypeVar("EchoT", BrokerOrder, BrokerTrade)
 
 _TERMINALS: dict[str, FakeQmt] = {}
 _REGISTRY_LOCK = threading.Lock()
@@ -69,7 +77,6 @@ class FakeQmt:
         account_id: str = "SIM001",
         replay: ReplaySource | None = None,
         codes: Sequence[str] = ("159201.SZ",),
-        fees: FeeSchedule = FeeSchedule(),  # noqa: B008 (frozen dataclass)
         feed_quotes: bool = True,
         quote_refresh_s: float = 5.0,
     ) -> None:
@@ -78,7 +85,6 @@ class FakeQmt:
         self.account_id = account_id
         self.replay = replay
         self.codes = tuple(codes)
-        self.fees = fees
         self.feed_quotes = feed_quotes and replay is not None
         self.quote_refresh_s = quote_refresh_s
         self.xtdata = FakeXtData(replay, codes) if replay is not None else None
@@ -88,6 +94,11 @@ class FakeQmt:
         self.fail_connect = 0
         self.fail_subscribe = 0
         self.fail_queries = 0
+        #: False: orders and trades come back without ``order_remark`` (some brokers drop it)
+        self.echo_remark = True
+        #: the next ``hang_calls`` synchronous calls block until :attr:`release` is set (QMT hung)
+        self.hang_calls = 0
+        self.release = threading.Event()
         self.deadlocks: list[str] = []
         self._lock = threading.RLock()
         self._sessions: dict[int, XtQuantTrader] = {}
@@ -253,13 +264,25 @@ class FakeQmt:
             self._drain()
             return 0 if ok else -1
 
+    def hang_if_asked(self, name: str) -> None:
+        """Fault injection: block this call (outside the terminal lock) while :attr:`hang_calls` > 0."""
+        with self._lock:
+            if self.hang_calls <= 0:
+                return
+            self.hang_calls -= 1
+        log.warning("fake QMT: %s hangs (fault injected)", name)
+        self.release.wait()
+
     def query(self, kind: str) -> Any:
-        """Answer a query as xttype objects; ``None`` when it failed (fault injected, unreadable ledger)."""
+        """Answer a query as xttype objects, as QMT does: ``None`` when it failed **and** for an
+        empty list (xttrader.md: "None表示查询失败或者当日委托列表为空"); the asset is ``None`` only
+        when the query failed."""
         with self._lock:
             if self.fail_queries > 0:
                 self.fail_queries -= 1
                 return None
-            return self._answer(kind)
+            answer = self._answer(kind)
+            return None if isinstance(answer, list) and not answer else answer
 
     def _answer(self, kind: str) -> Any:
         acct = self.account_id
@@ -271,15 +294,20 @@ class FakeQmt:
             if orders is None:
                 return None
             return [
-                convert.xt_order(acct, o, strategy_name=self._strategy.get(o.order_id, "")) for o in orders
+                convert.xt_order(acct, self._echo(o), strategy_name=self._strategy.get(o.order_id, ""))
+                for o in orders
             ]
         if kind == "trades":
             trades = self.engine.query_trades()
             if trades is None:
                 return None
-            return [convert.xt_trade(acct, t, self.fees, self._strategy.get(t.order_id, "")) for t in trades]
+            return [convert.xt_trade(acct, self._echo(t), self._strategy.get(t.order_id, "")) for t in trades]
         positions = self.engine.query_positions()
         return None if positions is None else [convert.xt_position(acct, p) for p in positions]
+
+    def _echo(self, record: EchoT) -> EchoT:
+        """The record as this broker reports it (without the remark when it does not echo it)."""
+        return record if self.echo_remark else replace(record, remark="")
 
     # ------------------------------------------------------------------ engine → pushes
 
@@ -319,7 +347,7 @@ class FakeQmt:
             trade = event.trade
             self._broadcast(
                 "on_stock_trade",
-                convert.xt_trade(acct, trade, self.fees, self._strategy.get(trade.order_id, "")),
+                convert.xt_trade(acct, self._echo(trade), self._strategy.get(trade.order_id, "")),
             )
         elif isinstance(event, OrderErrorEvent):
             seq = self._request_seq.get(event.order_id, 0)
@@ -357,7 +385,7 @@ class FakeQmt:
         for status in steps:
             self._broadcast(
                 "on_stock_order",
-                convert.xt_order(self.account_id, order, strategy_name=strategy, status=status),
+                convert.xt_order(self.account_id, self._echo(order), strategy_name=strategy, status=status),
             )
 
     def _broadcast(self, method: str, payload: Any) -> None:

@@ -14,8 +14,14 @@ on both). What it reproduces from real xtdata:
   current moment exist: the fake never shows the future.
 * ``get_instrument_detail`` with ``PreClose``, ``UpStopPrice``/``DownStopPrice`` (±10 %),
   ``PriceTick`` 0.001; ``None`` for an unknown code.
+* Minute history must be downloaded before it can be read, as in QMT: ``get_market_data_ex`` serves
+  only bars in the local cache — the span given to ``download_history_data`` /
+  ``download_history_data2`` (recorded in :attr:`downloads`) — plus the bars completed since the
+  code's 1-minute subscription. ``download_history_data2`` reports progress to its ``callback``
+  (``{"finished", "total", "stockcode", "message"}``, one step per trading day) and returns the
+  per-code summary; ``download_history_data`` returns ``None``.
 * ``subscribe_quote`` returns a positive subscription number (pushes to ``callback`` are not
-  simulated); ``download_history_data`` returns ``None`` and is recorded in :attr:`downloads`.
+  simulated).
 
 Set :attr:`available` to ``False`` to simulate QMT being down: every call then raises, as real
 xtdata does when it cannot reach the terminal.
@@ -28,6 +34,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from windows_bridge.brokers.xtquant.fake.replay import ReplaySource
@@ -63,6 +70,10 @@ def _parse_xt_time(text: str, end_of_day: bool) -> int | None:
     return int(moment.timestamp() * 1000)
 
 
+def _as_dt(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000.0, SHANGHAI)
+
+
 def _timetag(ms: int, fmt: str) -> str:
     return datetime.fromtimestamp(ms / 1000.0, SHANGHAI).strftime(fmt)
 
@@ -78,6 +89,10 @@ class FakeXtData:
         self.downloads: list[tuple[str, str, str, str]] = []
         self.subscriptions: dict[int, tuple[str, str]] = {}
         self._seq = itertools.count(1)
+        #: per code: the downloaded span of 1-minute bars (bar end ms, inclusive) — QMT's local cache
+        self._cached: dict[str, tuple[int, int]] = {}
+        #: per code: bars ending at or after this ms arrived through the 1-minute subscription
+        self._live_from: dict[str, int] = {}
 
     def _check(self) -> None:
         if not self.available:
@@ -100,7 +115,14 @@ class FakeXtData:
             return -1
         seq = next(self._seq)
         self.subscriptions[seq] = (stock_code, period)
+        if period == "1m" and stock_code not in self._live_from:
+            self._live_from[stock_code] = int(self.replay.now().timestamp() * 1000)
         return seq
+
+    def reconnect(self, ip: str = "", port: int | None = None, remember_if_success: bool = True) -> Any:
+        """Reconnect to the terminal: raises while it is down, as the real one does."""
+        self._check()
+        return self
 
     def unsubscribe_quote(self, seq: int) -> None:
         """Drop a subscription."""
@@ -150,8 +172,8 @@ class FakeXtData:
 
     def get_market_data_ex(
         self,
-        field_list: Sequence[str] = (),
-        stock_list: Sequence[str] = (),
+        field_list: Sequence[str] = [],  # xtquant's own defaults (never mutated)
+        stock_list: Sequence[str] = [],
         period: str = "1d",
         start_time: str = "",
         end_time: str = "",
@@ -165,16 +187,27 @@ class FakeXtData:
         for code in stock_list:
             if code not in self.codes:
                 continue
-            frame = self._bar_frame(start_time, end_time, count) if period == "1m" else pd.DataFrame()
+            frame = self._bar_frame(code, start_time, end_time, count) if period == "1m" else pd.DataFrame()
             if field_list and not frame.empty:
                 frame = frame[list(field_list)]
             result[code] = frame
         return result
 
-    def _bar_frame(self, start_time: str, end_time: str, count: int) -> pd.DataFrame:
-        part = self.replay.bar_slice(
-            _parse_xt_time(start_time, False), _parse_xt_time(end_time, True), count if count > 0 else 0
-        )
+    def _readable(self, code: str, part: slice) -> np.ndarray:
+        """Indices of the bars in ``part`` that are in the local cache or came by subscription."""
+        ends = self.replay.bars.end_ms[part]
+        lo, hi = self._cached.get(code, (1, 0))
+        live_from = self._live_from.get(code)
+        keep = (ends >= lo) & (ends <= hi)
+        if live_from is not None:
+            keep |= ends >= live_from
+        return np.arange(part.start, part.stop)[keep]
+
+    def _bar_frame(self, code: str, start_time: str, end_time: str, count: int) -> pd.DataFrame:
+        whole = self.replay.bar_slice(_parse_xt_time(start_time, False), _parse_xt_time(end_time, True), 0)
+        part = self._readable(code, whole)
+        if count > 0:
+            part = part[-count:]
         b = self.replay.bars
         close = b.close[part]
         lots = (b.volume[part] // 100).astype("int64")
@@ -205,9 +238,47 @@ class FakeXtData:
         end_time: str = "",
         incrementally: bool | None = None,
     ) -> None:
-        """Record the request (the replay already holds every bar)."""
+        """Put the span's completed bars into the local cache (blocking, like the real one)."""
         self._check()
-        self.downloads.append((stock_code, period, start_time, end_time))
+        self._download(stock_code, period, start_time, end_time)
+
+    def download_history_data2(
+        self,
+        stock_list: Sequence[str],
+        period: str,
+        start_time: str = "",
+        end_time: str = "",
+        callback: Callable[[dict[str, Any]], None] | None = None,
+        incrementally: bool | None = None,
+    ) -> dict[str, dict[str, Any]]:
+        """:meth:`download_history_data` for several codes, reporting progress to ``callback``."""
+        self._check()
+        codes = [stock_list] if isinstance(stock_list, str) else list(stock_list)
+        spans = {code: self._download(code, period, start_time, end_time) for code in codes}
+        steps = [(code, day) for code in codes for day in spans[code][2]] or [(code, 0) for code in codes]
+        for done, (code, _day) in enumerate(steps, start=1):
+            if callback is not None:
+                callback({"finished": done, "total": len(steps), "stockcode": code, "message": ""})
+        return {
+            code: {"start_time": _as_dt(lo), "end_time": _as_dt(hi)}
+            for code, (lo, hi, _) in spans.items()
+            if hi >= lo
+        }
+
+    def _download(self, code: str, period: str, start_time: str, end_time: str) -> tuple[int, int, list[int]]:
+        """Cache the completed 1-minute bars of ``code`` in the span; (first ms, last ms, their days)."""
+        self.downloads.append((code, period, start_time, end_time))
+        if period != "1m" or code not in self.codes:
+            return 1, 0, []
+        part = self.replay.bar_slice(_parse_xt_time(start_time, False), _parse_xt_time(end_time, True), 0)
+        ends = self.replay.bars.end_ms[part]
+        if not len(ends):
+            return 1, 0, []
+        lo, hi = int(ends[0]), int(ends[-1])
+        old_lo, old_hi = self._cached.get(code, (lo, hi))
+        self._cached[code] = (min(lo, old_lo), max(hi, old_hi))
+        days = sorted({int((ms + 8 * 3_600_000) // 86_400_000) for ms in ends})
+        return lo, hi, days
 
     # ------------------------------------------------------------------ instrument
 
