@@ -31,6 +31,7 @@ from miniqmt_gui.ui.banner import NOTIFY, RED, TITLE
 from miniqmt_gui.ui.book_dialogs import BookReconcileDialog, LotsDialog, PaperAccountDialog
 from miniqmt_gui.ui.controls import ControlBar
 from miniqmt_gui.ui.day_services import DayServices
+from miniqmt_gui.ui.gui_gc import GuiThreadCollector
 from miniqmt_gui.ui.icons import app_icon
 from miniqmt_gui.ui.live_chart import Fill
 from miniqmt_gui.ui.live_controller import LiveController
@@ -56,6 +57,8 @@ class MainWindow(QMainWindow):
         """Wire the window to ``controller``; call ``controller.start()`` afterwards."""
         super().__init__(parent)
         self.controller, self.config, self.params, self.qsettings = controller, config, params, settings
+        self.collector = GuiThreadCollector(self)
+        self.collector.start()
         self.setWindowIcon(app_icon())
         self.controls = ControlBar(self)
         self.addToolBar(self.controls)
@@ -500,3 +503,4 @@ class MainWindow(QMainWindow):
         self.controller.shutdown()
         self.notifier.close()
         self.day.shutdown()
+        self.collector.stop()

@@ -57,6 +57,11 @@ def no_leaks(qapp: Any) -> Iterator[None]:
     """
     before = {t.ident for t in threading.enumerate()}
     yield
+    # Free this test's Qt objects here, on the GUI thread: left to a later automatic collection they
+    # could be destroyed on whatever thread allocates next (a feed or executor thread), which can
+    # deadlock Qt against the GIL (see miniqmt_gui/ui/gui_gc.py).
+    qapp.processEvents()
+    gc.collect()
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         qapp.processEvents()
