@@ -70,8 +70,8 @@ class ScriptedMarket:
     def latest_tick(self, code: str) -> Tick | None:
         p = self.price[code]
         return Tick(code=code, time=self.clock.now, price=p, pre_close=self.bars[code][0].open, open=p,
-                    high=p, low=p, volume=1e6, amount=p * 1e6, bid_price=[round_to_tick(p - 0.001)], bid_vol=[1e5],
-                    ask_price=[round_to_tick(p + 0.001)], ask_vol=[1e5])
+                    high=p, low=p, volume=1e6, amount=p * 1e6, bid_price=[round_to_tick(p - 0.001)],
+                    bid_vol=[1e5], ask_price=[round_to_tick(p + 0.001)], ask_vol=[1e5])
 
     def recent_bars(self, code: str, count: int, until: datetime | None = None) -> list[Bar]:
         return self.bars[code][-count:]
