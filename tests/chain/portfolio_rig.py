@@ -142,6 +142,17 @@ class PortfolioRig:
             if not handled:
                 self._stop.wait(0.003)
 
+    def stop_executor(self) -> None:
+        """The executor process ended (between orders)."""
+        self._stop.set()
+        self._thread.join(10)
+
+    def start_executor(self) -> None:
+        """A new executor process on the same journal and account (it recovers first)."""
+        self._stop = threading.Event()
+        self.executor = self._new_executor()
+        self._thread = self._serve_thread()
+
     def engine_base(self) -> EngineSettings:
         return EngineSettings(shared_dir=self.shared, work_dir=self.work, session_only=False,
                               owner_lock=False, **self.engine_options)

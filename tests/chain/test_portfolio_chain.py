@@ -95,11 +95,22 @@ def test_two_codes_trade_with_faults_on_one_exactly_once(rig: PortfolioRig) -> N
 
     _assert_books_match_broker(rig)
 
-    # both rise: every lot is sold at its take-profit
-    rig.tick(A=rig.price(A) * 1.02, B=rig.price(B) * 1.02)
+    # fault 2: the executor is down while both codes decide; the new one serves both signal files in turn
+    rig.stop_executor()
+    rig.tick(A=rig.price(A) * 0.996, B=rig.price(B) * 0.996)
+    assert all(rig.engine(c).book.pending_signal is not None for c in CODES)
+    rig.start_executor()
     rig.settle()
-    rig.until(lambda: all(rig.engine(c).book.hold_layers == 0 and rig.engine(c).book.pending_signal is None
-                          for c in CODES), tick=True)
+    assert rig.engine(A).book.hold_layers == 4 and rig.engine(B).book.hold_layers == 4
+    _assert_books_match_broker(rig)
+
+    # both rise step by step: every lot is sold at its take-profit (a few lots a step, under the value cap)
+    for _ in range(12):
+        if all(rig.engine(c).book.hold_layers == 0 for c in CODES):
+            break
+        rig.tick(A=rig.price(A) * 1.006, B=rig.price(B) * 1.006)
+        rig.settle()
+    assert all(rig.engine(c).book.hold_layers == 0 for c in CODES)
 
     _assert_books_match_broker(rig)
     _assert_no_duplicates(rig)
