@@ -22,8 +22,19 @@ from miniqmt_gui.live.engine import LiveEngine, random_token
 from miniqmt_gui.live.factory import build_engine
 from miniqmt_gui.live.pool_guard import LivePool
 from miniqmt_gui.live.settings import EngineSettings
-from miniqmt_gui.strategy.portfolio import Portfolio
+from miniqmt_gui.strategy.pool import Pool
+from miniqmt_gui.strategy.portfolio import Portfolio, make_instrument, total_flow
+from windows_bridge.contract.config import Settings
 from windows_bridge.contract.market_hours import now_shanghai
+
+
+def portfolio_from_settings(cfg: Settings) -> Portfolio:
+    """The live portfolio the shared ``config.toml`` describes: ``codes`` in order, each with its preset
+    (``[app] presets``, default the code's shipped one), the pool ``[app] pool_capital`` (default: the sum
+    of the flow capital) and ``pool_reserve``. Raises ``PortfolioError``/``PoolError`` (ValueErrors)."""
+    instruments = tuple(make_instrument(code, cfg.app.presets.get(code)) for code in cfg.instrument_codes())
+    capital = cfg.app.pool_capital if cfg.app.pool_capital is not None else total_flow(instruments)
+    return Portfolio(instruments, Pool(capital, cfg.app.pool_reserve))
 
 
 def code_settings(
