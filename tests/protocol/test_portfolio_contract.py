@@ -38,3 +38,13 @@ def test_settings_list_the_codes_in_order_the_first_is_the_code() -> None:
     assert many.base_shares_for("512890.SH") == 1000 and many.base_shares_for("159201.SZ") == 500
     with pytest.raises(ValueError):
         Settings.model_validate({"codes": ["512890"]})
+
+
+def test_the_executor_refuses_to_start_with_codes_outside_its_whitelist(tmp_path) -> None:
+    from windows_bridge.contract.config import check_for
+
+    cfg = Settings(shared_dir=tmp_path, codes=["159201.SZ", "512890.SH"], broker="fake")
+    assert any("code_whitelist" in p for p in check_for(cfg, "executor"))
+    cfg.risk.code_whitelist = ["159201.SZ", "512890.SH"]
+    assert check_for(cfg, "executor") == []
+    assert check_for(Settings(shared_dir=tmp_path, broker="fake"), "executor") == []

@@ -245,6 +245,10 @@ def check_for(settings: Settings, role: Literal["bridge", "executor", "app"]) ->
             problems.append("QMT_USERDATA_PATH is not set: point it at QMT's userdata_mini folder")
         if not settings.account_id:
             problems.append("ACCOUNT_ID is not set: your broker account number")
+    missing = [c for c in settings.instrument_codes() if c not in settings.risk.code_whitelist]
+    if role == "executor" and len(settings.instrument_codes()) > 1 and missing:
+        problems.append(f"codes {missing} are configured but not in risk.code_whitelist: add them to "
+                        "trade them (the whitelist is never widened by itself)")
     if settings.hmac_key_file is not None and not settings.hmac_key_file.exists():
         problems.append(f"HMAC key file {settings.hmac_key_file} does not exist: copy the key or unset it")
     return problems
