@@ -48,6 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dir", type=Path, help="the demo folder (default: a new temporary folder)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the demo folder (a folder given with --dir is always kept)")
+    parser.add_argument("--two-etfs", action="store_true",
+                        help="two ETFs (159201.SZ and 512890.SH, each on its own synthetic sample) sharing "
+                             "one capital pool; runs headless (the desktop app shows one code for now)")
 
 
 def _demo_folder(args: argparse.Namespace) -> Path:
@@ -100,6 +103,9 @@ def run(args: argparse.Namespace) -> int:
     from miniqmt_gui.rehearsal.demo.options import DemoOptions
     from miniqmt_gui.rehearsal.demo.runner import ChainRun, StartError
 
+    if getattr(args, "two_etfs", False) and not args.headless:
+        _say("two ETFs: running headless (the desktop app shows one code for now)")
+        args.headless = True
     if not args.headless and not display_available():
         _say("no display found (no DISPLAY / WAYLAND_DISPLAY): running headless instead of opening the app")
         args.headless = True
@@ -114,8 +120,9 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         folder = _demo_folder(args)
+        codes = ("159201.SZ", "512890.SH") if getattr(args, "two_etfs", False) else ("159201.SZ",)
         options = DemoOptions(speed=args.speed, interval_s=args.interval, fill_ratio=args.fill_ratio,
-                              start_day=args.start_day)
+                              start_day=args.start_day, codes=codes)
     except ValueError as exc:
         print(f"miniqmt demo: {exc}", file=sys.stderr)
         return 2

@@ -117,6 +117,60 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
     return changes
 
 
+def _configured_codes() -> list[str]:
+    from windows_bridge.contract.config import load_settings
+
+    return load_settings().instrument_codes()
+
+
+def _run_portfolio(args: argparse.Namespace, settings: Any) -> int:
+    """Several codes (``codes`` in config.toml): one engine each, one shared capital pool."""
+    from miniqmt_gui.live.portfolio import build_portfolio, portfolio_from_settings
+    from windows_bridge.contract.config import load_settings
+
+    cfg = load_settings()
+    try:
+        portfolio_def = portfolio_from_settings(cfg)
+    except ValueError as exc:
+        print(f"miniqmt run: {exc}", file=sys.stderr)
+        return 2
+    base = {code: cfg.base_shares_for(code) for code in portfolio_def.codes}
+    if args.base_shares is not None:
+        base[portfolio_def.codes[0]] = args.base_shares
+    live = build_portfolio(settings, portfolio_def, base)
+    for engine in live.engines.values():
+        engine.add_listener(_printer)
+        if args.adopt_broker_lots:
+            engine.add_listener(adopt_on_reconcile(engine))
+        if args.sell_only:
+            engine.sell_only()
+        else:
+            engine.start()
+    pool = portfolio_def.pool
+    print(f"[portfolio] {', '.join(live.codes)}; pool {pool.capital:.2f} CNY, reserve {pool.reserve:.2f}",
+          flush=True)
+    try:
+        if args.once:
+            for engine in live.engines.values():
+                engine.wait_for_ownership()
+            live.step()
+            for code, engine in live.engines.items():
+                print(f"[status] {code}: {engine.status.headline}; layers={engine.book.hold_layers}",
+                      flush=True)
+            print(f"[pool] free {live.pool.free_cash():.2f} CNY", flush=True)
+            return 0
+        stop = threading.Event()
+        _stop_on_signals(stop)
+        if args.drain_file is not None:
+            threading.Thread(target=_watch_drain, args=(args.drain_file, stop, live.stop),
+                             daemon=True).start()
+        live.run_forever(stop)
+    finally:
+        live.close()
+    print("[engine] stopped", flush=True)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the engine until Ctrl+C (or one cycle with ``--once``); 2 on a configuration problem."""
     if not args.headless:
@@ -136,6 +190,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     settings.shared_dir.mkdir(parents=True, exist_ok=True)
     settings.work_dir.mkdir(parents=True, exist_ok=True)
+    codes = _configured_codes()
+    if len(codes) > 1 and not args.paper:
+        return _run_portfolio(args, settings)
     engine = build_engine(settings, params)
     engine.add_listener(_printer)
     _warm_up(params)

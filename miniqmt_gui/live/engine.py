@@ -66,6 +66,7 @@ from miniqmt_gui.live.manual import manual_refusal
 from miniqmt_gui.live.messages import text
 from miniqmt_gui.live.ownership import AppOwnership
 from miniqmt_gui.live.pending_watch import PendingAction, PendingWatch
+from miniqmt_gui.live.pool_guard import LivePool
 from miniqmt_gui.live.quarantine import REJECTED_DIR, Quarantine
 from miniqmt_gui.live.quote_reader import QuoteReader
 from miniqmt_gui.live.rebuild import adopt_broker_lots, load_book
@@ -80,7 +81,7 @@ from miniqmt_gui.strategy.indicators import IndicatorSnapshot
 from miniqmt_gui.strategy.params import StrategyParams
 from windows_bridge.contract.atomic_io import read_message, remove_file, write_bytes_atomic
 from windows_bridge.contract.calendar import next_session_start
-from windows_bridge.contract.files import APP_LOCK_FILE, STOP_FILE, kill_switch
+from windows_bridge.contract.files import STOP_FILE, kill_switch
 from windows_bridge.contract.market_hours import in_continuous_session, now_shanghai
 from windows_bridge.contract.messages import (
     BookLot,
@@ -127,25 +128,29 @@ class LiveEngine:
         monotonic: Callable[[], float] = time.monotonic,
         token: Callable[[], str] = random_token,
         checkpoint: Callable[[str], None] = _no_checkpoint,
+        pool: LivePool | None = None,
     ) -> None:
         """Load the book from ``settings.state_path``; the engine starts *stopped* (call :meth:`start`).
 
         ``decider`` is the strategy (:class:`.decider.GridDecider`); ``route`` defaults to
         the shared folder (paper mode: :class:`.paper.PaperRoute`, the real executor in-process).
         ``clock``/``monotonic``/``token`` are injectable for tests; ``checkpoint(name)`` is called at
-        each persistence step (crash tests).
+        each persistence step (crash tests). ``pool``: the capital pool shared with the other codes'
+        engines of a portfolio (:mod:`.pool_guard`); every BUY asks it first.
         """
         self.settings = settings
         self._decider = decider
         self._params = params
-        self._route: OrderRoute = route or SharedFolderRoute(settings.shared_dir, settings.hmac_key)
+        self._route: OrderRoute = route or SharedFolderRoute(settings.shared_dir, settings.hmac_key,
+                                                             settings.files)
         self._clock, self._mono, self._token, self._checkpoint = clock, monotonic, token, checkpoint
         self._hub = ListenerHub()
         self._commands = CommandQueue()
         self._quarantine = Quarantine(settings.work_dir / REJECTED_DIR, clock)
         # a rehearsal replays a market whose clock runs ahead of the wall clock: no "future" check there
         self._reader = QuoteReader(settings.shared_dir, clock=clock if settings.session_only else None,
-                                   skew_s=settings.quote_skew_s, quarantine=self._quarantine)
+                                   skew_s=settings.quote_skew_s, quarantine=self._quarantine,
+                                   name=settings.files.quote)
         # fast just before each expected quote; once it came the engine acts on it at once (follow 0)
         self._pacer = QuotePacer(self._reader.path, fast_s=min(settings.fast_poll_interval_s,
                                                                 settings.poll_interval_s),
@@ -160,7 +165,8 @@ class LiveEngine:
         self._account: SharedQuote | None = None
         self._sync = BrokerSync(settings.sync_zero_snapshots, settings.base_shares)
         lock_dir = settings.work_dir if settings.paper else settings.shared_dir
-        self._owner = AppOwnership(lock_dir / APP_LOCK_FILE if settings.owner_lock else None, clock=clock,
+        lock = lock_dir / settings.files.app_lock if settings.owner_lock else None
+        self._owner = AppOwnership(lock, clock=clock,
                                    monotonic=monotonic, takeover_s=settings.owner_takeover_s)
         self._pending = PendingWatch(settings.pending_timeout_s, settings.pending_max_resends, monotonic)
         #: buys wait until the broker's position has been seen to agree with the book (unknown ≠ no)
@@ -187,6 +193,10 @@ class LiveEngine:
         self._rewrite_share = False
         self._book = self._load_book()
         self._status = self._compute_status()
+        self._pool = pool
+        self._pool_said = ""
+        if pool is not None:
+            pool.register(settings.code, lambda: self._book)
 
     # ------------------------------------------------------------------ public: commands
 
@@ -768,7 +778,38 @@ class LiveEngine:
         intent = self._decider.decide(self._book, quote.price, snap, quote.time)
         if intent is None or not allows(status, intent.direction):
             return
+        if intent.direction == "BUY" and self._pool is not None:
+            with self._pool.guard():  # judged and committed under one lock: no two codes spend the same cash
+                if self._pool_allows(intent, quote):
+                    self._emit(intent, quote)
+            return
+        self._pool_said = ""
         self._emit(intent, quote)
+
+    def _pool_allows(self, intent: Intent, quote: SharedQuote) -> bool:
+        """Ask the shared pool; a refusal is a decision, journaled with its reason (said once per reason)."""
+        assert self._pool is not None
+        price = round_to_tick(intent.price)
+        rate = self._params.commission_rate if self._params is not None else StrategyParams().commission_rate
+        cost = intent.shares * price * (1.0 + rate)
+        account = self._account or quote
+        cash = account.asset.cash if account.asset is not None else None
+        first = not self._book.positions
+        decision = self._pool.check(self.settings.code, cost, first, cash)
+        if decision.allowed:
+            self._pool_said = ""
+            return True
+        key = f"{decision.reason}|L{intent.layer}"
+        if key != self._pool_said:
+            self._pool_said = key
+            self._entry("pool_refused", quote, rule=intent.rule, direction="BUY", layer=intent.layer,
+                        shares=intent.shares, limit_price=price, note=decision.reason,
+                        cost=round(cost, 2), pool_free=round(decision.pool_free, 2),
+                        broker_cash=None if decision.broker_cash is None else round(decision.broker_cash, 2),
+                        reserve=decision.reserve, first_layer=first)
+            self._say(logging.WARNING, "pool_refused", layer=intent.layer, reason=decision.reason,
+                      cost=round(cost, 2), free=round(decision.pool_free, 2), reserve=decision.reserve)
+        return False
 
     def _make_signal(self, intent: Intent) -> OrderSignal:
         shares = intent.shares

@@ -10,6 +10,7 @@ from typing import Any
 from miniqmt_gui.live.decider import make_core_decider
 from miniqmt_gui.live.engine import LiveEngine, random_token
 from miniqmt_gui.live.paper import PaperRoute, open_paper_broker
+from miniqmt_gui.live.pool_guard import LivePool
 from miniqmt_gui.live.routes import OrderRoute, SharedFolderRoute
 from miniqmt_gui.live.settings import EngineSettings
 from miniqmt_gui.strategy.params import StrategyParams
@@ -23,7 +24,7 @@ def make_route(
 ) -> OrderRoute:
     """The shared folder, or in paper mode the in-process paper account in ``work_dir``."""
     if not settings.paper:
-        return SharedFolderRoute(settings.shared_dir, settings.hmac_key)
+        return SharedFolderRoute(settings.shared_dir, settings.hmac_key, settings.files)
     settings.work_dir.mkdir(parents=True, exist_ok=True)
     broker = open_paper_broker(settings.paper_ledger_path, initial_cash=settings.paper_cash,
                                base_shares=settings.base_shares, code=settings.code, clock=clock)
@@ -38,11 +39,12 @@ def build_engine(
     monotonic: Callable[[], float] = time.monotonic,
     token: Callable[[], str] = random_token,
     checkpoint: Callable[[str], None] | None = None,
+    pool: LivePool | None = None,
 ) -> LiveEngine:
     """A :class:`LiveEngine` on the real strategy core (default preset when ``params`` is ``None``)."""
     params = params or StrategyParams()
     extra: dict[str, Any] = {} if checkpoint is None else {"checkpoint": checkpoint}
     return LiveEngine(
         settings, make_core_decider(params), params=params, route=make_route(settings, clock, monotonic),
-        clock=clock, monotonic=monotonic, token=token, **extra,
+        clock=clock, monotonic=monotonic, token=token, pool=pool, **extra,
     )

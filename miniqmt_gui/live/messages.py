@@ -37,6 +37,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "not_owner": ("仅观察：共享文件夹由 {holder} 交易", "watching only: {holder} trades this folder"),
     "base_unknown": ("底仓未设置，实盘不能交易（设置 → 底仓股数）",
                      "base position unknown: live trading needs it (settings → base shares)"),
+    "pool_refused": ("资金池拒绝买入第 {layer} 层（{reason}）："
+                     "需要 {cost}，池中可用 {free}，保留金 {reserve}",
+                     "capital pool refused layer {layer} ({reason}): needs {cost}, pool free {free}, "
+                     "reserve {reserve}"),
     "quote_refused": ("行情文件不可信：{why}", "quote file not trusted: {why}"),
     "in_doubt": ("委托状态不明 {signal_id}：等待券商持仓确认，暂停买入",
                  "order {signal_id} in doubt: waiting for the broker's position, buys paused"),

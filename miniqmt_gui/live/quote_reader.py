@@ -34,9 +34,11 @@ class QuoteReader:
     """Keeps the last trusted quote; see the module docstring."""
 
     def __init__(self, shared_dir: Path, *, clock: Callable[[], datetime] | None = None,
-                 skew_s: float = DEFAULT_SKEW_S, quarantine: Quarantine | None = None) -> None:
-        """Read ``shared_quote.json`` in ``shared_dir``; ``clock`` is the app's wall clock."""
-        self.path = shared_dir / QUOTE_FILE
+                 skew_s: float = DEFAULT_SKEW_S, quarantine: Quarantine | None = None,
+                 name: str = QUOTE_FILE) -> None:
+        """Read ``name`` (``shared_quote.json`` or a code's own quote file) in ``shared_dir``; ``clock`` is
+        the app's wall clock."""
+        self.path = shared_dir / name
         self._clock = clock
         self._skew = timedelta(seconds=skew_s)
         self._quarantine = quarantine
@@ -64,7 +66,7 @@ class QuoteReader:
             self._watch.accept()
             self.error = str(exc)
             if raw is not None and self._quarantine is not None:
-                self._quarantine.keep(QUOTE_FILE, raw, self.error)
+                self._quarantine.keep(self.path.name, raw, self.error)
             return self.quote
         self._watch.accept()
         self.error = ""

@@ -15,11 +15,9 @@ from typing import Protocol
 from windows_bridge.contract.atomic_io import read_message, write_bytes_atomic, write_message
 from windows_bridge.contract.file_watch import FileWatch
 from windows_bridge.contract.files import (
-    CANCEL_REQUEST_FILE,
     DONE_DIR,
     EXECUTED_FILE,
-    RESULT_FILE,
-    SIGNAL_FILE,
+    CodeFiles,
     done_marker_name,
 )
 from windows_bridge.contract.messages import ExecutedSignals, OrderResult, OrderSignal, SharedQuote
@@ -62,12 +60,18 @@ class OrderRoute(Protocol):
 class SharedFolderRoute:
     """Signals and results as files in the shared folder."""
 
-    def __init__(self, shared_dir: Path, hmac_key: bytes | None = None) -> None:
-        """Route through ``shared_dir``; sign signals with ``hmac_key`` when given."""
+    def __init__(
+        self, shared_dir: Path, hmac_key: bytes | None = None, files: CodeFiles | None = None
+    ) -> None:
+        """Route through ``shared_dir``; sign signals with ``hmac_key`` when given. ``files``: the code's
+        signal/result/cancel names (default: the v1.0.0 names, ``order_signal.json`` …)."""
         self.shared_dir = shared_dir
         self.hmac_key = hmac_key
+        files = files or CodeFiles("159201.SZ")
+        self.signal_file, self.result_file = files.signal, files.result
+        self.cancel_file = files.cancel_request
         self._bad_result = ""
-        self._result_watch = FileWatch(shared_dir / RESULT_FILE)
+        self._result_watch = FileWatch(shared_dir / self.result_file)
         self._result: OrderResult | None = None
 
     def send(self, signal: OrderSignal) -> None:
@@ -75,7 +79,7 @@ class SharedFolderRoute:
         if self.hmac_key is not None:
             signal = sign(signal, self.hmac_key)
         self.shared_dir.mkdir(parents=True, exist_ok=True)
-        write_message(self.shared_dir / SIGNAL_FILE, signal)
+        write_message(self.shared_dir / self.signal_file, signal)
 
     def poll_result(self) -> OrderResult | None:
         """Read ``order_result.json`` (the engine asks only while a signal is pending).
@@ -85,10 +89,10 @@ class SharedFolderRoute:
         """
         if not self._result_watch.changed():
             return self._result if self._result_watch.exists() else None
-        read = read_message(self.shared_dir / RESULT_FILE, OrderResult)
+        read = read_message(self.shared_dir / self.result_file, OrderResult)
         bad = "" if read.value is not None or read.missing else read.error
         if bad and bad != self._bad_result:
-            log.warning("ignoring invalid %s: %s", RESULT_FILE, bad)
+            log.warning("ignoring invalid %s: %s", self.result_file, bad)
         self._bad_result = bad
         self._result = read.value
         if read.value is not None:
@@ -97,7 +101,7 @@ class SharedFolderRoute:
 
     def signal_waiting(self, signal_id: str) -> bool:
         """True when ``order_signal.json`` still holds ``signal_id``."""
-        read = read_message(self.shared_dir / SIGNAL_FILE, OrderSignal)
+        read = read_message(self.shared_dir / self.signal_file, OrderSignal)
         return read.value is not None and read.value.signal_id == signal_id
 
     def executor_knows(self, signal_id: str) -> bool:
@@ -113,7 +117,7 @@ class SharedFolderRoute:
 
     def request_cancel(self, signal_id: str) -> None:
         """Write ``order_cancel_request.txt`` naming the signal (the executor cancels while tracking it)."""
-        write_bytes_atomic(self.shared_dir / CANCEL_REQUEST_FILE, signal_id.encode("ascii"))
+        write_bytes_atomic(self.shared_dir / self.cancel_file, signal_id.encode("ascii"))
 
     def close(self) -> None:
         """Nothing to release: the executor is another process."""

@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from windows_bridge.contract.config import RiskLimits
-from windows_bridge.contract.files import STATE_FILE
+from windows_bridge.contract.files import CodeFiles
 from windows_bridge.contract.messages import CODE_PATTERN
 
 PAPER_STATE_FILE = "dashboard_state_paper.json"
@@ -34,6 +34,9 @@ class EngineSettings(BaseModel):
     shared_dir: Path
     work_dir: Path
     code: Annotated[str, Field(pattern=CODE_PATTERN)] = "159201.SZ"
+    #: the first configured code keeps the v1.0.0 file names; another code of a portfolio uses its own
+    #: ``…_{code}`` files (``contract.files.CodeFiles``)
+    primary: bool = True
     #: paper mode: the real executor in-process over a simulated account, separate book and folder
     paper: bool = False
     #: seconds without ``seq``/``time`` progress (counted in market hours only) before quotes are stale
@@ -73,9 +76,23 @@ class EngineSettings(BaseModel):
     pending_max_resends: Annotated[int, Field(ge=0)] = 3
 
     @property
+    def files(self) -> CodeFiles:
+        """This code's names in the shared folder (the v1.0.0 names for the primary code)."""
+        return CodeFiles(self.code, self.primary)
+
+    def _own_name(self, name: str) -> str:
+        """``name`` as it is (primary code) or with ``_{code}`` before its extension."""
+        if self.primary:
+            return name
+        stem, _, ext = name.rpartition(".")
+        return f"{stem}_{self.code}.{ext}"
+
+    @property
     def state_path(self) -> Path:
-        """The book file: ``dashboard_state.json`` in the share, or the paper book in ``work_dir``."""
-        return self.work_dir / PAPER_STATE_FILE if self.paper else self.shared_dir / STATE_FILE
+        """The book: ``dashboard_state[_{code}].json`` in the share, or the paper book in ``work_dir``."""
+        if self.paper:
+            return self.work_dir / self._own_name(PAPER_STATE_FILE)
+        return self.shared_dir / self.files.state
 
     @property
     def own_state_path(self) -> Path:
@@ -85,12 +102,12 @@ class EngineSettings(BaseModel):
     @property
     def journal_path(self) -> Path:
         """The decision journal (paper mode has its own)."""
-        return self.work_dir / (PAPER_JOURNAL_FILE if self.paper else JOURNAL_FILE)
+        return self.work_dir / self._own_name(PAPER_JOURNAL_FILE if self.paper else JOURNAL_FILE)
 
     @property
     def paper_ledger_path(self) -> Path:
         """The simulated broker's ledger in paper mode."""
-        return self.work_dir / PAPER_LEDGER_FILE
+        return self.work_dir / self._own_name(PAPER_LEDGER_FILE)
 
 
 def _hmac_key(hmac_key_file: Path | None) -> bytes | None:

@@ -38,7 +38,7 @@ from windows_bridge.brokers.interface import Broker, BrokerAsset, BrokerPosition
 from windows_bridge.brokers.xtquant.market_data import InstrumentInfo, Tick, XtMarketData
 from windows_bridge.contract.atomic_io import read_message, write_bytes_atomic, write_message
 from windows_bridge.contract.config import Settings
-from windows_bridge.contract.files import QUOTE_FILE
+from windows_bridge.contract.files import QUOTE_FILE, quote_file_for
 from windows_bridge.contract.market_hours import SHANGHAI, now_shanghai
 from windows_bridge.contract.messages import AssetInfo, Bar, BrokerPosition, SharedQuote
 
@@ -183,8 +183,30 @@ def _asset(asset: BrokerAsset | None) -> AssetInfo | None:
     )
 
 
+class _Feed:
+    """What the producer keeps per code: the last tick and bars, the instrument, the history download."""
+
+    def __init__(
+        self, code: str, paths: list[Path], market: XtMarketData, clock: Callable[[], datetime]
+    ) -> None:
+        self.code = code
+        #: every file this code's quote is written to (the primary code: its own and ``shared_quote.json``)
+        self.paths = paths
+        self.last_tick: Tick | None = None
+        self.last_bars: list[Bar] = []
+        self.instrument: tuple[date, InstrumentInfo] | None = None
+        self.market_down_since: float | None = None
+        self.warmup = HistoryWarmup(market, code, clock)
+
+
 class BridgeProducer:
-    """One bridge: :meth:`tick` is a full cycle; :meth:`run` repeats it every ``interval`` seconds."""
+    """One bridge: :meth:`tick` is a full cycle; :meth:`run` repeats it every ``interval`` seconds.
+
+    With several configured codes (``Settings.codes``) one cycle publishes one quote file per code
+    (``shared_quote_{code}.json``, see ``contract.files``) and the first code's also as
+    ``shared_quote.json``, so a v1.0.0 app keeps working; positions and asset are queried once a cycle.
+    With one code it writes ``shared_quote.json`` only, exactly as v1.0.0 did.
+    """
 
     def __init__(
         self,
@@ -198,35 +220,49 @@ class BridgeProducer:
     ) -> None:
         """Nothing is read or written until :meth:`start` / :meth:`tick`."""
         self.settings = settings
-        self.code = settings.code
+        self.codes = settings.instrument_codes()
+        self.code = self.codes[0]
         self.broker = broker
         self.market = market
         self.interval = interval or settings.quote_interval_s
         self.clock = clock
         self.reinit_at = reinit_at
         self.quote_path = settings.shared_dir / QUOTE_FILE
+        self.feeds = [self._feed(code) for code in self.codes]
         self.seq = SeqStore(settings.state_dir / SEQ_FILE, floor=self._existing_seq())
         self.producer = f"bridge@{socket.gethostname()}:{os.getpid()}"
-        self._last_tick: Tick | None = None
-        self._last_bars: list[Bar] = []
-        self._instrument: tuple[date, InstrumentInfo] | None = None
         self._share_outage = False
         self._was_connected: bool | None = None
-        self._market_down_since: float | None = None
         self._reinit_day: date | None = None
         self.trades_export = TradesExporter(broker, settings.shared_dir, self.code, self.producer)
-        self.warmup = HistoryWarmup(market, self.code, clock)
+        #: the primary code's history download (the one ``--once`` waits for)
+        self.warmup = self.feeds[0].warmup
+
+    def _feed(self, code: str) -> _Feed:
+        shared = self.settings.shared_dir
+        if len(self.codes) == 1:
+            paths = [shared / QUOTE_FILE]
+        elif code == self.codes[0]:
+            paths = [shared / quote_file_for(code), shared / QUOTE_FILE]
+        else:
+            paths = [shared / quote_file_for(code)]
+        return _Feed(code, paths, self.market, self.clock)
 
     def _existing_seq(self) -> int:
-        found = read_message(self.quote_path, SharedQuote)
-        return found.value.seq if found.value is not None else 0
+        floor = 0
+        for feed in self.feeds:
+            for path in feed.paths:
+                found = read_message(path, SharedQuote)
+                floor = max(floor, found.value.seq if found.value is not None else 0)
+        return floor
 
     def start(self) -> None:
-        """Subscribe the code's quotes and start the history download (failures are retried)."""
-        if not self.market.subscribe(self.code):
-            log.warning("subscribe_quote(%s) failed: %s", self.code, self.market.last_error or "refused")
-        tick = self.market.latest_tick(self.code)
-        self.warmup.start("start", tick.time if tick is not None else None)
+        """Subscribe every code's quotes and start their history downloads (failures are retried)."""
+        for feed in self.feeds:
+            if not self.market.subscribe(feed.code):
+                log.warning("subscribe_quote(%s) failed: %s", feed.code, self.market.last_error or "refused")
+            tick = self.market.latest_tick(feed.code)
+            feed.warmup.start("start", tick.time if tick is not None else None)
 
     @property
     def fatal(self) -> str:
@@ -236,18 +272,25 @@ class BridgeProducer:
     # ------------------------------------------------------------------ one cycle
 
     def tick(self) -> SharedQuote | None:
-        """Read everything once and publish; the written quote, or None when nothing was written."""
+        """Read everything once and publish every code; the primary code's written quote, or None."""
         now = self.clock()
         self._maybe_reinit(now)
         self._keep_connected()
-        self.warmup.retry_if_due()
-        tick = self._read_tick()
-        if tick is None:
-            return None
-        quote = self._build(tick, now)
-        published = quote if quote is not None and self._publish(quote) else None
-        self._export_trades(now, published)
-        return published
+        connected = self.broker.connected
+        positions = self.broker.query_positions() if connected else None
+        asset = self.broker.query_asset() if connected else None
+        first: SharedQuote | None = None
+        for index, feed in enumerate(self.feeds):
+            feed.warmup.retry_if_due()
+            tick = self._read_tick(feed)
+            if tick is None:
+                continue
+            quote = self._build(feed, tick, now, connected, positions, asset)
+            published = quote if quote is not None and self._publish(quote, feed.paths) else None
+            if index == 0:
+                first = published
+        self._export_trades(now, first)
+        return first
 
     def _export_trades(self, now: datetime, quote: SharedQuote | None) -> None:
         """After the close: the day's trades for the app's reconciliation (never disturbs the quotes)."""
@@ -255,6 +298,11 @@ class BridgeProducer:
             self.trades_export.maybe_export(now, quote)
         except Exception:
             log.exception("trades export failed; retrying later")
+
+    def _subscribe_all(self, why: str) -> None:
+        for feed in self.feeds:
+            self.market.subscribe(feed.code)
+            feed.warmup.start(why, self._market_time(feed))
 
     def _maybe_reinit(self, now: datetime) -> None:
         """Once a day before the open: new QMT session and fresh subscriptions."""
@@ -268,20 +316,20 @@ class BridgeProducer:
             log.info("daily re-initialisation: new QMT session and re-subscribe")
             self.broker.reconnect(force=True)
             self.market.reconnect()
-            self.market.subscribe(self.code)
-            self.warmup.start("daily re-initialisation", self._market_time())
-            self._instrument = None
+            self._subscribe_all("daily re-initialisation")
+            for feed in self.feeds:
+                feed.instrument = None
 
-    def _market_time(self) -> datetime | None:
-        return self._last_tick.time if self._last_tick is not None else None
+    @staticmethod
+    def _market_time(feed: _Feed) -> datetime | None:
+        return feed.last_tick.time if feed.last_tick is not None else None
 
     def _keep_connected(self) -> None:
         while (event := self.broker.next_event(0)) is not None:
             if isinstance(event, DisconnectedEvent):
                 log.warning("QMT disconnected: %s", event.message)
         if not self.broker.connected and self.broker.reconnect():
-            self.market.subscribe(self.code)
-            self.warmup.start("reconnect", self._market_time())
+            self._subscribe_all("reconnect")
         up = self.broker.connected
         if up != self._was_connected:
             if up:
@@ -290,46 +338,45 @@ class BridgeProducer:
                 log.warning("QMT not connected: %s", self.broker.last_error or "unknown reason")
             self._was_connected = up
 
-    def _read_tick(self) -> Tick | None:
-        tick = self.market.latest_tick(self.code)
+    def _read_tick(self, feed: _Feed) -> Tick | None:
+        tick = self.market.latest_tick(feed.code)
         if tick is not None:
-            self._market_down_since = None
-            self._last_tick = tick
+            feed.market_down_since = None
+            feed.last_tick = tick
             return tick
-        since = self._market_down_since
+        since = feed.market_down_since
         if since is None:
-            log.warning("no quote for %s: %s", self.code, self.market.last_error or "no data yet")
-            self._market_down_since = time.monotonic()
+            log.warning("no quote for %s: %s", feed.code, self.market.last_error or "no data yet")
+            feed.market_down_since = time.monotonic()
         elif time.monotonic() - since > MARKET_RETRY_S:
-            self._market_down_since = time.monotonic()
+            feed.market_down_since = time.monotonic()
             if self.market.reconnect():
-                self.market.subscribe(self.code)
-                self.warmup.start("market data reconnect", self._market_time())
-        return self._last_tick
+                self._subscribe_all("market data reconnect")
+        return feed.last_tick
 
-    def _read_bars(self, tick: Tick) -> list[Bar]:
-        bars = self.market.recent_bars(self.code, self.settings.history_bars, until=tick.time)
+    def _read_bars(self, feed: _Feed, tick: Tick) -> list[Bar]:
+        bars = self.market.recent_bars(feed.code, self.settings.history_bars, until=tick.time)
         if bars:
-            self._last_bars = bars
-        return self._last_bars
+            feed.last_bars = bars
+        return feed.last_bars
 
-    def _read_instrument(self, today: date) -> InstrumentInfo | None:
-        if self._instrument is None or self._instrument[0] != today:
-            info = self.market.instrument(self.code)
+    def _read_instrument(self, feed: _Feed, today: date) -> InstrumentInfo | None:
+        if feed.instrument is None or feed.instrument[0] != today:
+            info = self.market.instrument(feed.code)
             if info is None:
                 return None
-            self._instrument = (today, info)
-        return self._instrument[1]
+            feed.instrument = (today, info)
+        return feed.instrument[1]
 
-    def _build(self, tick: Tick, now: datetime) -> SharedQuote | None:
-        connected = self.broker.connected
-        positions = self.broker.query_positions() if connected else None
-        asset = self.broker.query_asset() if connected else None
-        fresh = self._market_down_since is None
-        info = self._read_instrument(tick.time.date())
-        position = _position(positions, self.code)
+    def _build(
+        self, feed: _Feed, tick: Tick, now: datetime, connected: bool,
+        positions: list[BrokerPositionInfo] | None, asset: BrokerAsset | None,
+    ) -> SharedQuote | None:
+        fresh = feed.market_down_since is None
+        info = self._read_instrument(feed, tick.time.date())
+        position = _position(positions, feed.code)
         fields: dict[str, Any] = {
-            "code": self.code,
+            "code": feed.code,
             "time": tick.time,
             "price": tick.price,
             "pre_close": tick.pre_close,
@@ -342,7 +389,7 @@ class BridgeProducer:
             "bid_vol": tick.bid_vol,
             "ask_price": tick.ask_price,
             "ask_vol": tick.ask_vol,
-            "history": self._read_bars(tick) if fresh else self._last_bars,
+            "history": self._read_bars(feed, tick) if fresh else feed.last_bars,
             "position": position,
             "asset": _asset(asset),
             "positions_status": "ok" if position is not None else "failed",
@@ -350,7 +397,7 @@ class BridgeProducer:
             "account_status": self.broker.account_status if connected else "disconnected",
             "heartbeat": now,
             "producer": self.producer,
-            "warmup": self.warmup.progress,
+            "warmup": feed.warmup.progress,
         }
         if info is not None:
             fields.update(
@@ -364,11 +411,14 @@ class BridgeProducer:
             log.error("quote not published, it does not validate: %s", exc)
             return None
 
-    def _publish(self, quote: SharedQuote) -> bool:
-        """Persist the seq, then write the quote atomically; False (logged once) while the share is gone."""
+    def _publish(self, quote: SharedQuote, paths: list[Path]) -> bool:
+        """Persist the seq, then write the quote atomically to each of ``paths``; False (logged once)
+        while the share is gone."""
         try:
             seq = self.seq.next()
-            write_message(self.quote_path, quote.model_copy(update={"seq": seq}))
+            stamped = quote.model_copy(update={"seq": seq})
+            for path in paths:
+                write_message(path, stamped)
         except OSError as exc:
             if not self._share_outage:
                 log.warning("cannot write %s (%s); retrying every cycle", self.quote_path, exc)

@@ -14,6 +14,8 @@ environment variables (or a :class:`FakeOptions` passed in):
                             same CSV, start and speed see the same prices. Unset: read from
                             ``<state_dir>/fake_replay_start.txt``, created with "now" by the first
                             process (delete it to restart the replay)
+``MINIQMT_REPLAY_CSVS``     other codes' own replays (same clock): ``CODE=path;CODE=path`` — a code of
+                            ``codes`` without one follows ``MINIQMT_REPLAY_CSV``
 ``MINIQMT_REPLAY_SKIP``     bars skipped at the start so history exists at once (default 240)
 ``MINIQMT_SIM_LEDGER``      the simulated account's ledger (default ``<state_dir>/sim_ledger.json``);
                             the executor owns it, the bridge reads it
@@ -45,6 +47,7 @@ ENV_REPLAY_CSV = "MINIQMT_REPLAY_CSV"
 ENV_REPLAY_SPEED = "MINIQMT_REPLAY_SPEED"
 ENV_REPLAY_START = "MINIQMT_REPLAY_START"
 ENV_REPLAY_SKIP = "MINIQMT_REPLAY_SKIP"
+ENV_REPLAY_CSVS = "MINIQMT_REPLAY_CSVS"
 ENV_SIM_LEDGER = "MINIQMT_SIM_LEDGER"
 ENV_SIM_CASH = "MINIQMT_SIM_CASH"
 ENV_SIM_FILL_RATIO = "MINIQMT_SIM_FILL_RATIO"
@@ -70,6 +73,8 @@ class FakeOptions:
     ledger: Path | None = None
     initial_cash: float = 1_000_000.0
     fill_ratio: float = 1.0
+    #: ``(code, csv)`` pairs: codes with their own replay (the others follow ``replay_csv``)
+    code_csvs: tuple[tuple[str, Path], ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> FakeOptions:
@@ -87,9 +92,21 @@ class FakeOptions:
                 ledger=Path(env[ENV_SIM_LEDGER]) if env.get(ENV_SIM_LEDGER) else None,
                 initial_cash=float(env.get(ENV_SIM_CASH) or 1_000_000.0),
                 fill_ratio=float(env.get(ENV_SIM_FILL_RATIO) or 1.0),
+                code_csvs=_code_csvs(env.get(ENV_REPLAY_CSVS, "")),
             )
         except ValueError as exc:
             raise FactoryError(f"bad MINIQMT_REPLAY_*/MINIQMT_SIM_* value: {exc}") from None
+
+
+def _code_csvs(text: str) -> tuple[tuple[str, Path], ...]:
+    """``CODE=path;CODE=path`` → pairs (a ValueError names a bad item)."""
+    pairs = []
+    for item in filter(None, (part.strip() for part in text.split(";"))):
+        code, sep, path = item.partition("=")
+        if not sep or not code.strip() or not path.strip():
+            raise ValueError(f"{ENV_REPLAY_CSVS} item {item!r} is not CODE=path")
+        pairs.append((code.strip(), Path(path.strip())))
+    return tuple(pairs)
 
 
 def shared_replay_start(state_dir: Path) -> float:
@@ -152,12 +169,17 @@ def fake_terminal(settings: Settings, role: str, fake: FakeOptions | None = None
             options.replay_csv, options.start_epoch, options.speed, skip_bars=options.skip_bars
         )
         owner = role == OWNER_ROLE
+        replays = {
+            code: ReplaySource.from_csv(csv, options.start_epoch, options.speed, skip_bars=options.skip_bars)
+            for code, csv in options.code_csvs
+        }
         terminal = FakeQmt(
             _engine(options, replay, owner),
             account_id=settings.account_id or FAKE_ACCOUNT_ID,
             replay=replay,
-            codes=(settings.code,),
+            codes=tuple(dict.fromkeys([*settings.instrument_codes(), *replays])),
             feed_quotes=owner,
+            replays=replays,
         ).install(fake_path(role))
         if owner:
             terminal.start_pump()

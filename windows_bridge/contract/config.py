@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from windows_bridge.contract.messages import describe_validation_error
 
@@ -89,6 +89,13 @@ class AppSection(BaseModel):
     push_per_minute: Annotated[int, Field(ge=1, le=600)] = 10
     phone_enabled: bool = False
     phone_port: Annotated[int, Field(ge=1024, le=65535)] = 8765
+    #: the shared capital pool of a portfolio (CNY the grids may spend on layers); ``None`` = the sum of
+    #: every code's flow capital. Only used when more than one code is configured (``codes``)
+    pool_capital: Annotated[float, Field(gt=0)] | None = None
+    #: no new FIRST layer may take the pool's free cash below this (CNY); further layers and sells never ask
+    pool_reserve: Annotated[float, Field(ge=0)] = 0.0
+    #: per code: the preset name (default: the code's shipped preset)
+    presets: dict[str, str] = Field(default_factory=dict)
     #: the simulated account's starting position and cash (paper mode); ``None`` = the base position
     paper_base_shares: Annotated[int, Field(ge=0)] | None = None
     paper_cash: Annotated[float, Field(gt=0)] = 1_000_000.0
@@ -117,10 +124,36 @@ class Settings(BaseModel):
     quote_interval_s: Annotated[float, Field(gt=0, le=60)] = 3.0
     history_bars: Annotated[int, Field(ge=120, le=2000)] = 240
     code: str = "159201.SZ"
+    #: the instruments of a portfolio, in order (issue 16). Empty = ``[code]`` (one code, v1.0.0). The
+    #: first is the *primary* code: it keeps the v1.0.0 file names (``shared_quote.json``, …)
+    codes: list[Annotated[str, Field(pattern=r"^[0-9]{6}\.(SZ|SH)$")]] = Field(default_factory=list,
+                                                                               max_length=20)
+    #: per code: shares held outside the grid; a code not listed uses ``base_shares`` when it is the
+    #: primary code, else is unknown (live trading of that code then waits for it)
+    base_shares_by_code: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
     #: shares held outside the grid (the Beta base position); live trading needs it known
     base_shares: Annotated[int, Field(ge=0)] | None = None
     risk: RiskLimits = Field(default_factory=RiskLimits)
     app: AppSection = Field(default_factory=AppSection)
+
+
+    @model_validator(mode="before")
+    @classmethod
+    def _primary_is_first(cls, data: Any) -> Any:
+        """With a ``codes`` list, ``code`` (what single-code parts read) is its first entry."""
+        if isinstance(data, dict) and isinstance(data.get("codes"), list) and data["codes"]:
+            data = {**data, "code": data["codes"][0]}
+        return data
+
+    def instrument_codes(self) -> list[str]:
+        """The configured codes in order: ``codes``, or ``[code]`` when no list is configured."""
+        return list(dict.fromkeys(self.codes)) or [self.code]
+
+    def base_shares_for(self, code: str) -> int | None:
+        """The base position of ``code`` (``base_shares_by_code``, else ``base_shares`` for the primary)."""
+        if code in self.base_shares_by_code:
+            return self.base_shares_by_code[code]
+        return self.base_shares if code == self.instrument_codes()[0] else None
 
 
 class ConfigError(ValueError):
@@ -212,6 +245,10 @@ def check_for(settings: Settings, role: Literal["bridge", "executor", "app"]) ->
             problems.append("QMT_USERDATA_PATH is not set: point it at QMT's userdata_mini folder")
         if not settings.account_id:
             problems.append("ACCOUNT_ID is not set: your broker account number")
+    missing = [c for c in settings.instrument_codes() if c not in settings.risk.code_whitelist]
+    if role == "executor" and len(settings.instrument_codes()) > 1 and missing:
+        problems.append(f"codes {missing} are configured but not in risk.code_whitelist: add them to "
+                        "trade them (the whitelist is never widened by itself)")
     if settings.hmac_key_file is not None and not settings.hmac_key_file.exists():
         problems.append(f"HMAC key file {settings.hmac_key_file} does not exist: copy the key or unset it")
     return problems

@@ -6,9 +6,11 @@ Both sides and every tool (self-check, demo, docs) take the names from here; not
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from windows_bridge.contract.messages import SIGNAL_ID_RE, ProtocolError
+from windows_bridge.contract.messages import CODE_PATTERN, SIGNAL_ID_RE, ProtocolError
 
 #: bridge → app: quote, 1-minute bars, broker position and asset, ``seq`` and heartbeat
 QUOTE_FILE = "shared_quote.json"
@@ -41,6 +43,78 @@ APP_LOCK_FILE = "app.lock"
 
 #: the bridge's after-close trades exports, one file a day (see ``trades_export``)
 TRADES_DIR = "trades"
+
+
+#: protocol revision of the file layout: 1 = v1.0.0 (one code), 2 = one set of files per code (issue 16)
+FILE_LAYOUT_VERSION = 2
+_CODE_RE = re.compile(CODE_PATTERN)
+
+
+def _per_code(name: str, code: str) -> str:
+    """``shared_quote.json`` + ``512890.SH`` → ``shared_quote_512890.SH.json`` (``code`` validated)."""
+    if not isinstance(code, str) or _CODE_RE.match(code) is None:
+        raise ProtocolError(f"not a code: {code!r}")
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem}_{code}.{ext}" if dot else f"{name}_{code}"
+
+
+def quote_file_for(code: str) -> str:
+    """The per-code quote file the bridge writes for each configured code: ``shared_quote_{code}.json``."""
+    return _per_code(QUOTE_FILE, code)
+
+
+@dataclass(frozen=True)
+class CodeFiles:
+    """The shared-folder files of one instrument (protocol layout 2, see docs/protocol.md).
+
+    The *primary* code (the first configured one) keeps the v1.0.0 names, so a v1.0.0 app or
+    executor keeps working unchanged; every other code gets its own ``…_{code}`` files. The
+    per-code quote file exists for every code (the bridge writes the primary's twice).
+    """
+
+    code: str
+    primary: bool = True
+
+    def __post_init__(self) -> None:
+        _per_code(QUOTE_FILE, self.code)  # validates the code
+
+    def _name(self, legacy: str) -> str:
+        return legacy if self.primary else _per_code(legacy, self.code)
+
+    @property
+    def quote(self) -> str:
+        """What the app reads: ``shared_quote.json`` (primary) or ``shared_quote_{code}.json``."""
+        return self._name(QUOTE_FILE)
+
+    @property
+    def signal(self) -> str:
+        """``order_signal.json`` (primary) or ``order_signal_{code}.json``: at most one signal per code."""
+        return self._name(SIGNAL_FILE)
+
+    @property
+    def result(self) -> str:
+        """``order_result.json`` (primary) or ``order_result_{code}.json``."""
+        return self._name(RESULT_FILE)
+
+    @property
+    def state(self) -> str:
+        """``dashboard_state.json`` (primary) or ``dashboard_state_{code}.json``."""
+        return self._name(STATE_FILE)
+
+    @property
+    def cancel_request(self) -> str:
+        """``order_cancel_request.txt`` (primary) or ``order_cancel_request_{code}.txt``."""
+        return self._name(CANCEL_REQUEST_FILE)
+
+    @property
+    def app_lock(self) -> str:
+        """``app.lock`` (primary) or ``app_{code}.lock``: one trading app per code and folder."""
+        return self._name(APP_LOCK_FILE)
+
+
+def code_files(codes: list[str] | tuple[str, ...], code: str) -> CodeFiles:
+    """The files of ``code`` in a portfolio whose configured order is ``codes`` (the first is primary)."""
+    return CodeFiles(code, primary=not codes or codes[0] == code)
 
 
 def done_marker_name(signal_id: str) -> str:

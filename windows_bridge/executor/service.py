@@ -30,7 +30,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -52,8 +52,10 @@ from windows_bridge.contract.files import (
     QUOTE_FILE,
     RESULT_FILE,
     SIGNAL_FILE,
+    CodeFiles,
     done_marker_name,
     kill_switch,
+    quote_file_for,
 )
 from windows_bridge.contract.market_hours import as_shanghai, now_shanghai
 from windows_bridge.contract.messages import (
@@ -97,6 +99,36 @@ JOURNAL_RETRY_S = 5.0
 
 class RecoveryError(RuntimeError):
     """An open intent cannot be resolved in this mode; a human must start the live executor."""
+
+
+@dataclass
+class Lane:
+    """One signal file the executor serves and where its answers go (protocol layout 2).
+
+    The legacy lane (``code`` ``None``) is v1.0.0's ``order_signal.json`` → ``order_result.json``
+    and takes a signal of any code; a per-code lane (``order_signal_{code}.json`` →
+    ``order_result_{code}.json``) takes only signals of its code. Placements stay serial: the executor
+    handles one signal of one lane at a time, so every cash and volume check sees the previous order.
+    """
+
+    signal: Path
+    result: Path
+    cancel: Path
+    code: str | None = None
+    settle: SettleWatch = field(default_factory=SettleWatch)
+
+
+def make_lanes(shared: Path, codes: list[str], settle_s: float,
+               monotonic: Callable[[], float]) -> list[Lane]:
+    """The legacy lane plus one lane per configured code (none extra for a single-code set-up)."""
+    lanes = [Lane(shared / SIGNAL_FILE, shared / RESULT_FILE, shared / CANCEL_REQUEST_FILE, None,
+                  SettleWatch(settle_s, monotonic))]
+    if len(codes) > 1:
+        for code in codes:
+            files = CodeFiles(code, primary=False)
+            lanes.append(Lane(shared / files.signal, shared / files.result, shared / files.cancel_request,
+                              code, SettleWatch(settle_s, monotonic)))
+    return lanes
 
 
 class Fence(Protocol):
@@ -156,12 +188,17 @@ class OrderExecutor:
         #: simulate mode or the fake broker replaying history: any hour, a replayed market time
         self.rehearsal = settings.simulate or settings.broker == "fake"
         self.session_check = not self.rehearsal or settings.session_check_in_simulate
-        self._settle = SettleWatch(reread_delay_s, monotonic)
-        self._quote_seq = -1
+        self._codes = settings.instrument_codes()
+        self._lanes = make_lanes(settings.shared_dir, self._codes, reread_delay_s, monotonic)
+        #: the lane being handled (signal file in, result file out)
+        self._lane = self._lanes[0]
+        self._next_lane = 0
+        #: the highest quote ``seq`` seen per quote file
+        self._quote_seq: dict[str, int] = {}
         self._position_before: int | None = None
         self._blocked_until = 0.0
         self._waiting = ""
-        self._unpublished: tuple[OrderResult, bool] | None = None
+        self._unpublished: tuple[OrderResult, bool, Lane] | None = None
         self._tracker: OrderTracker | None = None
         self._resolver: Resolver | None = None
         if broker is not None:
@@ -188,8 +225,21 @@ class OrderExecutor:
 
     @property
     def signal_path(self) -> Path:
-        """``order_signal.json`` in the shared folder."""
-        return self.shared / SIGNAL_FILE
+        """The signal file being handled (``order_signal.json`` unless a per-code lane is)."""
+        return self._lane.signal
+
+    @property
+    def _settle(self) -> SettleWatch:
+        return self._lane.settle
+
+    def _lane_for(self, code: str) -> Lane:
+        """Where a result for ``code`` goes when no file says so (recovery): the primary code's and
+        unknown codes' to the legacy lane, another configured code's to its own."""
+        if code != self._codes[0]:
+            for lane in self._lanes[1:]:
+                if lane.code == code:
+                    return lane
+        return self._lanes[0]
 
     # ------------------------------------------------------------------ start-up
 
@@ -219,6 +269,7 @@ class OrderExecutor:
                 )
             log.warning("恢复未完成的意图 recovering intent %s (state %s)", rec.signal_id, rec.state.value)
             self.state = "waiting"
+            self._lane = self._lane_for(rec.code)
             self._finish(self._resolver.resolve(rec), rec.digest, raw=None)
         self.state = "running" if not self.alarm else self.state
         self._write_executed_view()
@@ -240,14 +291,33 @@ class OrderExecutor:
             return True
         if self.monotonic() < self._blocked_until:
             return False
-        incoming = read_signal_file(self.signal_path)
-        if incoming is None:
-            self._settle.clear()
+        count = len(self._lanes)
+        seen = False
+        for offset in range(count):  # round robin: no code starves another
+            index = (self._next_lane + offset) % count
+            self._lane = self._lanes[index]
+            incoming = read_signal_file(self.signal_path)
+            if incoming is None:
+                self._settle.clear()
+                continue
+            seen = True
+            if self._poll_lane(incoming):
+                self._next_lane = (index + 1) % count
+                return True
+        if not seen:
             self._not_waiting()
-            return False
+        return False
+
+    def _poll_lane(self, incoming: IncomingSignal) -> bool:
+        """Handle the file read from the current lane; True when it was handled."""
         if incoming.signal is None:
             return self._reject_unreadable(incoming)
         self._settle.clear()
+        lane_code = self._lane.code
+        if lane_code is not None and incoming.signal.code != lane_code:
+            why = Refusal("wrong_signal_file", f"{self.signal_path.name} 只收 {lane_code} 的信号 "
+                          f"this file takes signals of {lane_code} only, not {incoming.signal.code}")
+            return self._reject_untrusted(incoming.signal, incoming, why)
         handled = self._handle(incoming.signal, incoming)
         if handled:
             self._not_waiting()
@@ -352,11 +422,14 @@ class OrderExecutor:
 
     def _check_inputs(self, signal: OrderSignal) -> CheckInputs:
         now = self.clock()
-        read = read_message(self.shared / QUOTE_FILE, SharedQuote)
+        name = quote_file_for(signal.code)
+        if not (self.shared / name).exists():
+            name = QUOTE_FILE  # a single-code bridge (v1.0.0 layout): the one quote file
+        read = read_message(self.shared / name, SharedQuote)
         quote_problem = "missing" if read.missing else read.error
-        floor = self._quote_seq
+        floor = self._quote_seq.get(name, -1)
         if read.value is not None:
-            self._quote_seq = max(self._quote_seq, read.value.seq)
+            self._quote_seq[name] = max(floor, read.value.seq)
         account, account_problem = self._account_view(signal, read.value, now)
         stop_name = kill_switch(self.shared)
         return CheckInputs(
@@ -509,11 +582,14 @@ class OrderExecutor:
 
     def _cancel_requested(self, signal_id: str) -> bool:
         """The app asked to cancel this signal's order (``order_cancel_request.txt`` names it)."""
-        try:
-            text = (self.shared / CANCEL_REQUEST_FILE).read_text(encoding="ascii", errors="replace")[:200]
-        except OSError:
-            return False
-        return text.strip() == signal_id
+        for path in dict.fromkeys((self._lane.cancel, self.shared / CANCEL_REQUEST_FILE)):
+            try:
+                text = path.read_text(encoding="ascii", errors="replace")[:200]
+            except OSError:
+                continue
+            if text.strip() == signal_id:
+                return True
+        return False
 
     # ------------------------------------------------------------------ journal trouble
 
@@ -540,9 +616,9 @@ class OrderExecutor:
         self._publish(result, raw, digest)
 
     def _write_result(self, result: OrderResult) -> None:
-        """``order_result.json``, signed when a key is configured."""
+        """The current lane's result file (``order_result.json`` …), signed when a key is configured."""
         signed = sign(result, self.hmac_key) if self.hmac_key else result
-        write_message(self.shared / RESULT_FILE, signed)
+        write_message(self._lane.result, signed)
 
     def _publish(
         self, result: OrderResult, raw: bytes | None, digest: str, *, mark_done: bool = True
@@ -555,14 +631,14 @@ class OrderExecutor:
         until it succeeds (:meth:`_publish_pending`), and at start-up (:meth:`_publish_latest`).
         """
         consume(self.signal_path, raw, result.signal_id, digest)
-        self._unpublished = (result, mark_done)
+        self._unpublished = (result, mark_done, self._lane)
         self._publish_pending()
 
     def _publish_pending(self) -> bool:
         """Write the result files of a result not yet fully published; True when there was one."""
         if self._unpublished is None:
             return False
-        result, mark_done = self._unpublished
+        result, mark_done, self._lane = self._unpublished
         self._write_result(result)
         if mark_done and SIGNAL_ID_RE.match(result.signal_id):
             marker = DoneMarker(signal_id=result.signal_id, status=result.status, timestamp=result.timestamp)
@@ -577,14 +653,23 @@ class OrderExecutor:
     def _publish_latest(self) -> None:
         """At start-up: the last journaled result again, in case a crash came between consuming
         its signal and writing its result (harmless otherwise: the app ignores what it applied)."""
-        done = self.journal.done_ids()
-        rec = self.journal.get(done[-1]) if done else None
-        if rec is None or rec.result is None:
-            return
-        current = read_message(self.shared / RESULT_FILE, OrderResult).value
-        if current is None or current.signal_id != rec.signal_id:
-            self._unpublished = (rec.result, True)
-            self._publish_pending()
+        latest: dict[int, SignalRecord] = {}
+        for signal_id in reversed(self.journal.done_ids()):
+            rec = self.journal.get(signal_id)
+            if rec is None or rec.result is None:
+                continue
+            lane = self._lane_for(rec.code or rec.result.code or "")
+            latest.setdefault(id(lane), rec)
+            if len(latest) == len(self._lanes):
+                break
+        for lane in self._lanes:
+            rec = latest.get(id(lane))
+            if rec is None or rec.result is None:
+                continue
+            current = read_message(lane.result, OrderResult).value
+            if current is None or current.signal_id != rec.signal_id:
+                self._unpublished = (rec.result, True, lane)
+                self._publish_pending()
 
     def _write_executed_view(self) -> None:
         ids = self.journal.done_ids()[-EXECUTED_VIEW_LIMIT:]

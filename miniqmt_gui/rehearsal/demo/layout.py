@@ -52,6 +52,14 @@ class DemoLayout:
         """The replayed 1-minute bars (the embedded synthetic sample)."""
         return self.root / "replay_bars.csv"
 
+    def replay_csv_for(self, code: str, primary: bool) -> Path:
+        """The replay of ``code`` (the primary code's is :attr:`replay_csv`)."""
+        return self.replay_csv if primary else self.root / f"replay_bars_{code}.csv"
+
+    def decisions_for(self, code: str, primary: bool) -> Path:
+        """The decision journal of ``code``'s engine (``decisions_{code}.jsonl`` for other codes)."""
+        return self.decisions if primary else self.app_work / f"decisions_{code}.jsonl"
+
     @property
     def ledger(self) -> Path:
         """The simulated broker account, owned by the executor, read by the bridge."""

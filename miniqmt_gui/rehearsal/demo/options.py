@@ -11,6 +11,9 @@
 * ``order_timeout_s`` 8 s (12 replayed minutes) before the executor cancels the rest.
 * ``base_value`` 300,000 CNY: the Beta base position the account starts with, so a lot bought today
   can be sold today (T+1 is checked on the account, as with a real base position).
+* ``codes``: one code (the v1.0.0 demo) or, with ``miniqmt demo --two-etfs``, 159201.SZ and 512890.SH —
+  each replaying its own synthetic sample (the second drawn with seed 512890, labelled synthetic like the
+  first), one engine per code sharing one capital pool (``pool_reserve`` 50,000 CNY).
 """
 
 from __future__ import annotations
@@ -45,3 +48,12 @@ class DemoOptions:
     params: tuple[str, ...] = ()
     #: replay this bar CSV (same layout) instead of the embedded sample (benchmarks)
     replay_source: str = ""
+    #: the traded codes in order (the first keeps the v1.0.0 file names)
+    codes: tuple[str, ...] = ("159201.SZ",)
+    #: several codes: no new first layer below this much free pool cash (CNY)
+    pool_reserve: float = 50_000.0
+
+    @property
+    def portfolio(self) -> bool:
+        """More than one code."""
+        return len(self.codes) > 1

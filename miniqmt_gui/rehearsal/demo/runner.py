@@ -15,8 +15,8 @@ from typing import Any
 from miniqmt_gui.rehearsal.demo.layout import APP, BRIDGE, ENGINE, EXECUTOR, DemoLayout
 from miniqmt_gui.rehearsal.demo.ledger_watch import BrokerRecord, LedgerWatch
 from miniqmt_gui.rehearsal.demo.options import DemoOptions
-from miniqmt_gui.rehearsal.demo.prepare import child_env, prepare
-from miniqmt_gui.rehearsal.demo.summary import book_state, build_summary
+from miniqmt_gui.rehearsal.demo.prepare import child_env, other_base_shares, prepare
+from miniqmt_gui.rehearsal.demo.summary import book_state, build_summary, per_code_summary
 from miniqmt_gui.rehearsal.demo.supervisor import Child, Death, Supervisor, python_module
 from windows_bridge.contract.files import EXECUTOR_HEARTBEAT_FILE, QUOTE_FILE
 
@@ -37,6 +37,8 @@ class ChainRun:
     layout: DemoLayout = field(init=False)
     supervisor: Supervisor = field(default_factory=Supervisor)
     base: int = 0
+    #: the two-ETF demo: every code's base position, in order (one code: just the primary's)
+    bases: dict[str, int] = field(default_factory=dict)
     replay_start: float = 0.0
     started: float = 0.0
     watch: LedgerWatch | None = None
@@ -83,6 +85,9 @@ class ChainRun:
     def prepare(self) -> None:
         """Write the folder (replay CSV, configs, simulated account)."""
         self.base = prepare(self.layout, self.options)
+        self.bases = {self.options.codes[0]: self.base}
+        if self.options.portfolio:
+            self.bases.update(other_base_shares(self.layout, self.options))
 
     def child(self, role: str, argv: list[str]) -> Child:
         """A child of ``role`` (not started) with its environment and log."""
@@ -129,8 +134,9 @@ class ChainRun:
         end = time.monotonic() + limit
         quiet_since: float | None = None
         while time.monotonic() < end:
-            book = book_state(self.layout)
-            if book is not None and book.pending_signal is None and self._engine_saw_drain():
+            books = [book_state(self.layout, code) for code in self.options.codes]
+            quiet = all(b is not None and b.pending_signal is None for b in books)
+            if quiet and self._engine_saw_drain():
                 quiet_since = quiet_since or time.monotonic()
                 if time.monotonic() - quiet_since >= QUIET_S:  # no step emitted after the drain
                     return True
@@ -156,4 +162,10 @@ class ChainRun:
     def summary(self, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         """The JSON summary (call after :meth:`stop`)."""
         elapsed = time.monotonic() - self.started if self.started else 0.0
-        return build_summary(self.layout, self.record(), base=self.base, elapsed_s=elapsed, extra=extra)
+        record = self.record()
+        summary = build_summary(self.layout, record, base=self.base, elapsed_s=elapsed, extra=extra)
+        if self.options.portfolio:
+            summary.update(per_code_summary(self.layout, record, self.bases))
+            totals = [c["pnl"] for c in summary["codes"].values()]
+            summary["pnl"] = {k: round(sum(t[k] for t in totals), 2) for k in totals[0]}
+        return summary

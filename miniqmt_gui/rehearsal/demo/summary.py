@@ -17,7 +17,7 @@ from miniqmt_gui.rehearsal.demo.layout import DemoLayout
 from miniqmt_gui.rehearsal.demo.ledger_watch import BrokerRecord
 from windows_bridge.brokers.interface import Side
 from windows_bridge.contract.atomic_io import read_message
-from windows_bridge.contract.files import QUOTE_FILE, STATE_FILE
+from windows_bridge.contract.files import QUOTE_FILE, STATE_FILE, CodeFiles
 from windows_bridge.contract.messages import DashboardState, SharedQuote
 
 CODE = "159201.SZ"
@@ -40,12 +40,13 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return found
 
 
-def engine_signals(layout: DemoLayout) -> tuple[list[str], int, Counter[str]]:
-    """(signal ids in emission order, re-emissions, results applied per id) from the decision journal."""
+def engine_signals(layout: DemoLayout, journal: Path | None = None) -> tuple[list[str], int, Counter[str]]:
+    """(signal ids in emission order, re-emissions, results applied per id) from the decision journal
+    (``journal``: another code's; default the primary code's)."""
     ids: list[str] = []
     reemitted = 0
     applied: Counter[str] = Counter()
-    for entry in read_jsonl(layout.decisions):
+    for entry in read_jsonl(journal or layout.decisions):
         event, sid = entry.get("event"), str(entry.get("signal_id") or "")
         if event == "signal" and sid not in ids:
             ids.append(sid)
@@ -65,9 +66,10 @@ def executor_outcomes(layout: DemoLayout) -> dict[str, dict[str, Any]]:
     return outcomes
 
 
-def book_state(layout: DemoLayout) -> DashboardState | None:
-    """The app's persisted layer book."""
-    return read_message(layout.shared / STATE_FILE, DashboardState).value
+def book_state(layout: DemoLayout, code: str | None = None) -> DashboardState | None:
+    """The app's persisted layer book (``code``: another code's, in its own file)."""
+    name = STATE_FILE if code is None or code == CODE else CodeFiles(code, primary=False).state
+    return read_message(layout.shared / name, DashboardState).value
 
 
 @dataclass
@@ -93,14 +95,15 @@ class Pnl:
         self.cost -= avg * sold
 
 
-def grid_pnl(record: BrokerRecord) -> Pnl:
-    """Realised + unrealised P&L of every fill, marked at the last price."""
+def grid_pnl(record: BrokerRecord, code: str | None = None) -> Pnl:
+    """Realised + unrealised P&L of every fill (of ``code`` only, when given), marked at the last price."""
     pnl = Pnl()
-    trades = sorted(record.trades.values(), key=lambda t: (t.time.isoformat() if t.time else "", t.trade_id))
+    trades = sorted((t for t in record.trades.values() if code is None or t.code == code),
+                    key=lambda t: (t.time.isoformat() if t.time else "", t.trade_id))
     for t in trades:
         pnl.trade(t.side, t.shares, t.price)
-    pnl.fees = sum(o.fees for o in record.orders.values())
-    last = record.last.last_prices.get(CODE, 0.0) if record.last else 0.0
+    pnl.fees = sum(o.fees for o in record.orders.values() if code is None or o.code == code)
+    last = record.last.last_prices.get(code or CODE, 0.0) if record.last else 0.0
     if pnl.inventory and last:
         pnl.unrealised = last * pnl.inventory - pnl.cost
     return pnl
@@ -114,10 +117,10 @@ def _results_block(outcomes: dict[str, dict[str, Any]]) -> dict[str, int]:
     }
 
 
-def _book_block(layout: DemoLayout, record: BrokerRecord, base: int) -> dict[str, Any]:
-    book = book_state(layout)
+def _book_block(layout: DemoLayout, record: BrokerRecord, base: int, code: str = CODE) -> dict[str, Any]:
+    book = book_state(layout, code)
     lots = sum(lot.shares for lot in book.positions) if book else None
-    pos = record.last.positions.get(CODE) if record.last else None
+    pos = record.last.positions.get(code) if record.last else None
     broker_volume = pos.volume if pos is not None else None
     grid = None if broker_volume is None else broker_volume - base
     return {
@@ -155,3 +158,28 @@ def build_summary(layout: DemoLayout, record: BrokerRecord, *, base: int, elapse
     }
     summary.update(extra or {})
     return summary
+
+
+def _pnl_block(pnl: Pnl) -> dict[str, float]:
+    return {"realised": round(pnl.realised, 2), "unrealised": round(pnl.unrealised, 2),
+            "fees": round(pnl.fees, 2), "total": round(pnl.realised + pnl.unrealised - pnl.fees, 2)}
+
+
+def per_code_summary(layout: DemoLayout, record: BrokerRecord, bases: dict[str, int]) -> dict[str, Any]:
+    """The two-ETF demo: each code's signals, orders, book against the broker and grid P&L (the
+    top-level figures of :func:`build_summary` are the primary code's, its ``orders`` and ``duplicates``
+    the account's)."""
+    codes: dict[str, Any] = {}
+    for index, (code, base) in enumerate(bases.items()):
+        journal = layout.decisions_for(code, index == 0)
+        ids, reemitted, applied = engine_signals(layout, journal)
+        codes[code] = {
+            "signals": len(ids), "signals_reemitted": reemitted,
+            "results_applied_twice": [s for s, n in applied.items() if n > 1],
+            "orders": sum(1 for o in record.orders.values() if o.code == code),
+            "pool_refusals": sum(1 for e in read_jsonl(journal) if e.get("event") == "pool_refused"),
+            **_book_block(layout, record, base, code),
+            "pnl": _pnl_block(grid_pnl(record, code)),
+        }
+    return {"codes": codes, "all_books_match": all(c["match"] for c in codes.values()),
+            "market": "synthetic (generated sample, not market data), one sample per code"}

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -79,15 +79,17 @@ class FakeQmt:
         codes: Sequence[str] = ("159201.SZ",),
         feed_quotes: bool = True,
         quote_refresh_s: float = 5.0,
+        replays: Mapping[str, ReplaySource] | None = None,
     ) -> None:
-        """``feed_quotes=False`` for a read-only view of another process's ledger."""
+        """``feed_quotes=False`` for a read-only view of another process's ledger. ``replays``: a replay
+        per code (same clock) for codes that should not follow ``replay`` (the two-ETF demo)."""
         self.engine = engine
         self.account_id = account_id
         self.replay = replay
         self.codes = tuple(codes)
         self.feed_quotes = feed_quotes and replay is not None
         self.quote_refresh_s = quote_refresh_s
-        self.xtdata = FakeXtData(replay, codes) if replay is not None else None
+        self.xtdata = FakeXtData(replay, codes, replays=replays) if replay is not None else None
         self.running = True
         #: daily up/down stop used by :meth:`feed` when there is no replay (0 = no limit)
         self.band: tuple[float, float] = (0.0, 0.0)
@@ -323,10 +325,15 @@ class FakeQmt:
             return
         traded = max(0.0, snap.volume - self._last_feed_volume) if self._last_feed is not None else None
         self._last_feed, self._last_feed_volume = (snap.time.timestamp(), key), snap.volume
-        _, up, down = self.replay.limits()
         volume = None if traded is None or traded <= 0 else int(traded)
+        assert self.xtdata is not None
         for code in self.codes:
-            self.engine.on_quote(code, snap.price, time=snap.time, volume=volume, up_stop=up, down_stop=down)
+            replay = self.xtdata._replay_of(code)
+            own = snap if replay is self.replay else replay.snapshot()
+            _, up, down = replay.limits()
+            own_volume = volume if replay is self.replay else None
+            self.engine.on_quote(code, own.price, time=own.time, volume=own_volume, up_stop=up,
+                                 down_stop=down)
 
     def _has_working_orders(self) -> bool:
         orders = self.engine.query_orders() or []

@@ -30,7 +30,7 @@ xtdata does when it cannot reach the terminal.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -81,8 +81,11 @@ def _timetag(ms: int, fmt: str) -> str:
 class FakeXtData:
     """The replay served through xtdata's API for the codes in ``codes``."""
 
-    def __init__(self, replay: ReplaySource, codes: Sequence[str], name: str = "模拟ETF") -> None:
+    def __init__(self, replay: ReplaySource, codes: Sequence[str], name: str = "模拟ETF",
+                 replays: Mapping[str, ReplaySource] | None = None) -> None:
+        """``replay`` serves every code without its own entry in ``replays`` (all on one replay clock)."""
         self.replay = replay
+        self._replays = dict(replays or {})
         self.codes = tuple(codes)
         self.name = name
         self.available = True
@@ -133,11 +136,16 @@ class FakeXtData:
     def get_full_tick(self, code_list: Sequence[str]) -> dict[str, dict[str, Any]]:
         """Snapshot of each known code in ``code_list``."""
         self._check()
-        return {code: self._tick_dict() for code in code_list if code in self.codes}
+        return {code: self._tick_dict(code) for code in code_list if code in self.codes}
 
-    def _tick_dict(self) -> dict[str, Any]:
-        snap = self.replay.snapshot()
-        tick = self.replay.tick
+    def _replay_of(self, code: str) -> ReplaySource:
+        """The replay serving ``code``."""
+        return self._replays.get(code, self.replay)
+
+    def _tick_dict(self, code: str) -> dict[str, Any]:
+        replay = self._replay_of(code)
+        snap = replay.snapshot()
+        tick = replay.tick
         price = snap.price
         bids = [round(price - tick * i, 3) for i in range(5)]
         asks = [round(price + tick * (i + 1), 3) for i in range(5)]
@@ -195,7 +203,7 @@ class FakeXtData:
 
     def _readable(self, code: str, part: slice) -> np.ndarray:
         """Indices of the bars in ``part`` that are in the local cache or came by subscription."""
-        ends = self.replay.bars.end_ms[part]
+        ends = self._replay_of(code).bars.end_ms[part]
         lo, hi = self._cached.get(code, (1, 0))
         live_from = self._live_from.get(code)
         keep = (ends >= lo) & (ends <= hi)
@@ -204,11 +212,12 @@ class FakeXtData:
         return np.arange(part.start, part.stop)[keep]
 
     def _bar_frame(self, code: str, start_time: str, end_time: str, count: int) -> pd.DataFrame:
-        whole = self.replay.bar_slice(_parse_xt_time(start_time, False), _parse_xt_time(end_time, True), 0)
+        replay = self._replay_of(code)
+        whole = replay.bar_slice(_parse_xt_time(start_time, False), _parse_xt_time(end_time, True), 0)
         part = self._readable(code, whole)
         if count > 0:
             part = part[-count:]
-        b = self.replay.bars
+        b = replay.bars
         close = b.close[part]
         lots = (b.volume[part] // 100).astype("int64")
         frame = pd.DataFrame(
@@ -270,8 +279,9 @@ class FakeXtData:
         self.downloads.append((code, period, start_time, end_time))
         if period != "1m" or code not in self.codes:
             return 1, 0, []
-        part = self.replay.bar_slice(_parse_xt_time(start_time, False), _parse_xt_time(end_time, True), 0)
-        ends = self.replay.bars.end_ms[part]
+        replay = self._replay_of(code)
+        part = replay.bar_slice(_parse_xt_time(start_time, False), _parse_xt_time(end_time, True), 0)
+        ends = replay.bars.end_ms[part]
         if not len(ends):
             return 1, 0, []
         lo, hi = int(ends[0]), int(ends[-1])
@@ -287,7 +297,8 @@ class FakeXtData:
         self._check()
         if stock_code not in self.codes:
             return None
-        pre, up, down = self.replay.limits()
+        replay = self._replay_of(stock_code)
+        pre, up, down = replay.limits()
         symbol, _, market = stock_code.partition(".")
         return {
             "ExchangeID": market,
@@ -305,7 +316,7 @@ class FakeXtData:
             "DownStopPrice": down,
             "FloatVolume": 1.0e9,
             "TotalVolume": 1.0e9,
-            "PriceTick": self.replay.tick,
+            "PriceTick": replay.tick,
             "VolumeMultiple": 1,
             "InstrumentStatus": 0,
             "IsTrading": True,
