@@ -123,11 +123,26 @@ def _configured_codes() -> list[str]:
     return load_settings().instrument_codes()
 
 
+def _serve_until_stopped(args: argparse.Namespace, run_forever: Callable[[threading.Event], Any],
+                         stop_trading: Callable[[], Any]) -> None:
+    """Run until Ctrl+C / SIGTERM; ``--drain-file`` stops trading first when that file appears."""
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    if args.drain_file is not None:
+        threading.Thread(target=_watch_drain, args=(args.drain_file, stop, stop_trading),
+                         daemon=True).start()
+    run_forever(stop)
+
+
 def _run_portfolio(args: argparse.Namespace, settings: Any) -> int:
     """Several codes (``codes`` in config.toml): one engine each, one shared capital pool."""
     from miniqmt_gui.live.portfolio import build_portfolio, portfolio_from_settings
     from windows_bridge.contract.config import load_settings
 
+    if args.set:
+        print("miniqmt run: --set applies to a single code; with several codes each takes its preset "
+              "([app] presets in config.toml)", file=sys.stderr)
+        return 2
     cfg = load_settings()
     try:
         portfolio_def = portfolio_from_settings(cfg)
@@ -159,12 +174,7 @@ def _run_portfolio(args: argparse.Namespace, settings: Any) -> int:
                       flush=True)
             print(f"[pool] free {live.pool.free_cash():.2f} CNY", flush=True)
             return 0
-        stop = threading.Event()
-        _stop_on_signals(stop)
-        if args.drain_file is not None:
-            threading.Thread(target=_watch_drain, args=(args.drain_file, stop, live.stop),
-                             daemon=True).start()
-        live.run_forever(stop)
+        _serve_until_stopped(args, live.run_forever, live.stop)
     finally:
         live.close()
     print("[engine] stopped", flush=True)
@@ -210,12 +220,7 @@ def run(args: argparse.Namespace) -> int:
             engine.step()
             print(f"[status] {engine.status.headline}; layers={engine.book.hold_layers}", flush=True)
             return 0
-        stop = threading.Event()
-        _stop_on_signals(stop)
-        if args.drain_file is not None:
-            threading.Thread(target=_watch_drain, args=(args.drain_file, stop, engine.stop),
-                             daemon=True).start()
-        engine.run_forever(stop)
+        _serve_until_stopped(args, engine.run_forever, engine.stop)
     finally:
         engine.close()
     print("[engine] stopped", flush=True)

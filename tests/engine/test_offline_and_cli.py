@@ -39,3 +39,15 @@ def test_run_headless_once_uses_the_work_dir(tmp_path, monkeypatch, capsys):
     assert main(["run", "--headless", "--once"]) == 0
     out = capsys.readouterr().out
     assert "[status]" in out and (tmp_path / STATE_FILE).exists()
+
+
+def test_set_with_several_codes_is_refused_with_the_reason(tmp_path, monkeypatch, capsys):
+    """Overrides are per code: with a portfolio configured, ``--set`` would silently apply to nothing."""
+    config = tmp_path / "config.toml"
+    config.write_text('codes = ["159201.SZ", "512890.SH"]\n', encoding="utf-8")
+    monkeypatch.delenv("SHARED_DIR", raising=False)
+    monkeypatch.setenv("MINIQMT_CONFIG", str(config))
+    monkeypatch.setenv("DASHBOARD_WORK_DIR", str(tmp_path))
+    assert main(["run", "--headless", "--once", "--set", "atr_period=20"]) == 2
+    assert "--set applies to a single code" in capsys.readouterr().err
+    assert not list(tmp_path.glob("dashboard_state*.json"))
