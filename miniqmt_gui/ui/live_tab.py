@@ -176,6 +176,12 @@ class LiveTab(QWidget):
         layout.addWidget(self.banner)
         layout.addLayout(main, 1)
 
+    def set_instrument_panel(self, panel: QWidget) -> None:
+        """Several codes: the instrument list goes under the banner, above the panels it steers."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, panel)
+
     def set_empty_hint(self, text: str) -> None:
         """The chart's empty state: what is missing and the next step."""
         self.empty.setText(text or self.tr("暂无行情。\n\n行情端（miniqmt-bridge）写入共享文件夹后，"
