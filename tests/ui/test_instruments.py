@@ -29,7 +29,8 @@ CAPITAL, RESERVE = 400_000.0, 20_000.0
 
 def _portfolio() -> Portfolio:
     # the second code trades the 159201 preset here: the synthetic bars are made for it
-    return Portfolio((make_instrument(FIRST), make_instrument(SECOND, DEFAULT_PRESET)), Pool(CAPITAL, RESERVE))
+    instruments = (make_instrument(FIRST), make_instrument(SECOND, DEFAULT_PRESET))
+    return Portfolio(instruments, Pool(CAPITAL, RESERVE))
 
 
 @pytest.fixture
@@ -70,7 +71,7 @@ def test_the_list_shows_every_code_and_selects_what_the_panels_show(two, qtbot, 
     assert math.isclose(change, 0.990 / second_feed.quote().pre_close - 1, rel_tol=1e-9)
 
 
-def test_start_and_stop_act_on_the_selected_code_all_on_both_and_halt_stops_all(two, qtbot, feed, second_feed):
+def test_start_stop_act_on_the_selected_code_all_on_both_and_halt_stops_all(two, qtbot, feed, second_feed):
     window = two
     window.instruments.select(SECOND)
     window.controls.action("start").trigger()
@@ -92,7 +93,7 @@ def test_start_and_stop_act_on_the_selected_code_all_on_both_and_halt_stops_all(
     window.controls.action("halt").trigger()
     qtbot.waitUntil(lambda: first.state is TradingState.HALTED and second.state is TradingState.HALTED,
                     timeout=5000)
-    qtbot.waitUntil(lambda: _row(window, FIRST)["state"] == "已熔断" and _row(window, SECOND)["state"] == "已熔断",
+    qtbot.waitUntil(lambda: [_row(window, c)["state"] for c in (FIRST, SECOND)] == ["已熔断", "已熔断"],
                     timeout=5000)
 
 
