@@ -499,8 +499,6 @@ class MainWindow(QMainWindow):
     def _on_code_event(self, code: str, event: Any) -> None:
         if self._closed:
             return
-        if code == next(iter(self.controllers)):
-            self.day.on_event(event)  # alerts and the phone view follow the first code
         if isinstance(event, ReconcileEvent) and code != self.selected:
             self.select_code(code)  # the question is about this code's book: show it before asking
         self.on_event(event, code)
@@ -510,8 +508,8 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         code = code or self.selected
-        if not self.several:
-            self.day.on_event(event)
+        if code == next(iter(self.controllers)):
+            self.day.on_event(event)  # alerts and the phone view follow the first code
         paper = self.controllers[code].settings.paper
         trackers = self.pnl_by_code[code]
         if isinstance(event, SignalEvent):

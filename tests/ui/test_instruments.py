@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from miniqmt_gui.live.events import TradingState
+from miniqmt_gui.live.events import LogEvent, TradingState
 from miniqmt_gui.strategy.params import DEFAULT_PRESET
 from miniqmt_gui.strategy.pool import Pool
 from miniqmt_gui.strategy.portfolio import Portfolio, make_instrument
@@ -143,3 +143,16 @@ def test_totals_sum_the_rows_and_the_pool_frees_what_lots_do_not_hold() -> None:
 def test_one_code_keeps_the_v1_window_without_a_list(make_window) -> None:
     window = make_window()
     assert window.instruments is None and list(window.controllers) == [FIRST]
+
+
+def test_each_event_reaches_the_alerts_once_and_only_the_first_codes(make_window, two) -> None:
+    import logging
+
+    from windows_bridge.contract.market_hours import now_shanghai
+
+    for window in (make_window(), two):
+        calls: list[Any] = []
+        window.day.on_event = calls.append
+        for controller in window.controllers.values():
+            controller.eventReceived.emit(LogEvent(logging.INFO, "x", now_shanghai()))
+        assert len(calls) == 1  # the phone view and push alerts follow the first code, once per event
