@@ -50,6 +50,8 @@ from miniqmt_gui.ui.status_strip import StatusStrip
 from windows_bridge.contract.version import __version__
 
 TAB_MAIN, TAB_BACKTEST = 0, 1
+#: the window's size on first start (later: where the user left it)
+FIRST_SIZE = (1440, 900)
 ACTIVE = (TradingState.RUNNING, TradingState.SELL_ONLY)
 
 
@@ -205,8 +207,16 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1440, 900)
+            self.resize(*self.first_size())
         self.tabs.setCurrentIndex(int(str(self.qsettings.value("window/tab", TAB_MAIN))))
+
+    def first_size(self) -> tuple[int, int]:
+        """1440×900, or the screen's free area when it is smaller (a 13-inch 1280×800 display)."""
+        screen = self.screen()
+        if screen is None:
+            return FIRST_SIZE
+        free = screen.availableGeometry()
+        return min(FIRST_SIZE[0], free.width()), min(FIRST_SIZE[1], free.height())
 
     # ------------------------------------------------------------------ commands
 

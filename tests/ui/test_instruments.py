@@ -156,3 +156,25 @@ def test_each_event_reaches_the_alerts_once_and_only_the_first_codes(make_window
         for controller in window.controllers.values():
             controller.eventReceived.emit(LogEvent(logging.INFO, "x", now_shanghai()))
         assert len(calls) == 1  # the phone view and push alerts follow the first code, once per event
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1440, 900)])
+def test_the_list_fits_beside_everything_else(two, qtbot, size) -> None:
+    from PySide6.QtGui import QFontDatabase
+
+    if not QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
+        pytest.skip("no Chinese font (Debian: fonts-noto-cjk): the Chinese layout cannot be measured")
+    window = two
+    window.resize(*size)
+    qtbot.wait(200)
+    assert window.width() <= size[0] and window.height() <= size[1]
+    view = window.instruments.view
+    assert view.horizontalScrollBar().maximum() == 0 and view.verticalScrollBar().maximum() == 0
+    table = window.live.layers.table
+    last = table.visualRect(window.live.layers.model.index(9, 0))  # the layer book's 合计 row
+    assert last.isValid() and last.bottom() <= table.viewport().height()
+    assert window.live.chart_stack.height() >= 180
+    left = window.live.left_scroll
+    for panel in (window.live.quote_panel, window.live.account, window.live.pnl):  # as with one code
+        bottom = panel.mapTo(left.widget(), panel.rect().bottomLeft()).y()
+        assert bottom <= left.viewport().height(), panel.objectName()
