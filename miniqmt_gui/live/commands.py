@@ -19,7 +19,9 @@ class SetState:
 
 @dataclass(frozen=True)
 class Resume:
-    """Remove ``STOP`` and return to running."""
+    """Remove ``STOP`` and return to ``state`` (running; a portfolio returns each code to its own)."""
+
+    state: TradingState = TradingState.RUNNING
 
 
 @dataclass(frozen=True)

@@ -220,9 +220,9 @@ class LiveEngine:
             log.error("cannot write STOP: %s", exc)
         self._commands.put(SetState(TradingState.HALTED, "why_user"))
 
-    def resume(self) -> None:
-        """Remove ``STOP`` and trade normally again."""
-        self._commands.put(Resume())
+    def resume(self, state: TradingState = TradingState.RUNNING) -> None:
+        """Remove ``STOP`` and trade normally again (``state``: stopped or sell-only instead of running)."""
+        self._commands.put(Resume(state))
 
     def adopt_broker_lots(self) -> None:
         """Reconcile: take the broker's grid shares (position − base) as lots at their average price."""
@@ -410,7 +410,7 @@ class LiveEngine:
                 self._state, self._why = command.state, command.reason or "why_user"
             elif isinstance(command, Resume):
                 remove_file(self.settings.shared_dir / STOP_FILE)
-                self._state, self._why = TradingState.RUNNING, "why_user"
+                self._state, self._why = command.state, "why_user"
             elif isinstance(command, SetParams):
                 self._decider = self._decider.with_params(command.params)
                 self._params, self._snap_key = command.params, None

@@ -131,7 +131,8 @@ def _from_settings(s: Settings, explicit_shared: bool) -> AppConfig:
     kinds = tuple(k for k in (a.push_kinds if a.push_kinds is not None else KINDS) if k in KINDS)
     return AppConfig(
         shared_dir=s.shared_dir, work_dir=a.work_dir or default_work_dir(), lang=a.lang, paper=a.paper,
-        stale_after_s=a.stale_after_s, silent_period_s=a.silent_period_s, base_shares=s.base_shares,
+        stale_after_s=a.stale_after_s, silent_period_s=a.silent_period_s,
+        base_shares=s.base_shares_for(s.instrument_codes()[0]),  # as every other reader resolves it
         session_only=a.session_only, preset=a.preset, speech=a.speech, notifications=a.notifications,
         first_run=not explicit_shared, push_kinds=kinds, push_per_minute=a.push_per_minute,
         phone_enabled=a.phone_enabled, phone_port=a.phone_port, paper_base_shares=a.paper_base_shares,
@@ -178,7 +179,15 @@ def save_config(config: AppConfig) -> None:
         "phone_port": config.phone_port, "paper_base_shares": config.paper_base_shares,
         "paper_cash": float(config.paper_cash),
     }
-    save_values(path, {"shared_dir": config.shared_dir, "base_shares": config.base_shares}, app)
+    if config.problem:
+        # the file did not load and these are defaults: writing them would wipe the trader's file
+        raise ConfigError(f"{path} has a problem ({config.problem}); fix the file first — "
+                          "nothing was written")
+    top: dict[str, Any] = {"shared_dir": config.shared_dir, "base_shares": config.base_shares}
+    if config.portfolio is not None:  # each code's base where every reader looks first
+        bases = {config.code: config.base_shares, **config.other_bases}
+        top["base_shares_by_code"] = {code: base for code, base in bases.items() if base is not None} or None
+    save_values(path, top, app)
 
 
 #: what earlier versions kept in Qt's settings (now in config.toml); imported once, then removed there

@@ -57,6 +57,8 @@ class DayServices(QObject):
         self.config, self.engine_settings = config, engine_settings
         self.feed = PhoneFeed()
         self.rules = AlertRules(engine_settings.code, config.lang)
+        #: a portfolio's other codes: their own edge-triggered rules (the phone view shows the first code)
+        self.code_rules: dict[str, AlertRules] = {}
         self.pusher = PushSender(secrets.load_urls(), enabled_kinds=config.push_kinds,
                                  per_minute=config.push_per_minute)
         self.pusher.start()
@@ -87,10 +89,16 @@ class DayServices(QObject):
                                           view.snapshot.status.paper, in_market_hours(now)):
             self.pusher.push(alert)
 
-    def on_event(self, event: EngineEvent) -> None:
-        """An engine event: orders for the phone view, alerts for the push sender."""
-        self.feed.on_event(event)
-        for alert in self.rules.on_event(event):
+    def on_event(self, event: EngineEvent, code: str | None = None) -> None:
+        """An engine event of ``code`` (default: the first code): orders for the phone view (first code
+        only), alerts for the push sender (every code; 熔断 once — STOP is shared by all codes)."""
+        if code is None or code == self.rules.code:
+            self.feed.on_event(event)
+            alerts = self.rules.on_event(event)
+        else:
+            rules = self.code_rules.setdefault(code, AlertRules(code, self.rules.lang))
+            alerts = [a for a in rules.on_event(event) if a.kind != "halted"]
+        for alert in alerts:
             self.pusher.push(alert)
 
     # ------------------------------------------------------------------ settings
@@ -99,6 +107,8 @@ class DayServices(QObject):
         """Use new settings: push kinds and limits, URLs from the keyring, phone view on/off."""
         self.config, self.engine_settings = config, engine_settings
         self.rules.code, self.rules.lang = engine_settings.code, config.lang
+        for rules in self.code_rules.values():
+            rules.lang = config.lang
         self.pusher.urls = secrets.load_urls()
         self.pusher.enabled_kinds = set(config.push_kinds)
         self.pusher.per_minute = config.push_per_minute

@@ -36,6 +36,8 @@ VIEW_MIN_INTERVAL_S = 0.2
 VIEW_MAX_INTERVAL_S = 5.0
 HEALTH_INTERVAL_S = 1.0
 COMMANDS = ("start", "stop", "sell_only", "halt", "resume")
+#: remove STOP but return to another state than running (a portfolio's codes each to their own)
+RESUME_TO = {"resume_stopped": TradingState.STOPPED, "resume_sell_only": TradingState.SELL_ONLY}
 
 
 def _interval_ms(seconds: float) -> int:
@@ -103,9 +105,12 @@ class EngineWorker(QObject):
     @Slot(str)
     def command(self, name: str) -> None:
         """Run an engine command (``start``/``stop``/``sell_only``/``halt``/``resume``), then step."""
-        if self._engine is None or name not in COMMANDS:
+        if self._engine is None or name not in (*COMMANDS, *RESUME_TO):
             return
-        getattr(self._engine, name)()
+        if name in RESUME_TO:
+            self._engine.resume(RESUME_TO[name])
+        else:
+            getattr(self._engine, name)()
         self._tick()
 
     @Slot(str, object)

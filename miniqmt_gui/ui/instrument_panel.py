@@ -24,6 +24,7 @@ from miniqmt_gui.ui.orders_panel import compact_table, fit_columns
 
 SAMPLES = ["000000.SZ", "华泰柏瑞红利低波ETF", "000.000", "+10.00%", "9", "-100,000.00", "只卖不买 · 委托中"]
 ROW_HEIGHT = 20
+MAX_ROWS = 4
 
 
 class InstrumentPanel(QWidget):
@@ -47,7 +48,8 @@ class InstrumentPanel(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         fit_columns(self.view, SAMPLES, stretch=len(SAMPLES) - 1)
         header_h = self.view.horizontalHeader().sizeHint().height()
-        self.view.setFixedHeight(header_h + ROW_HEIGHT * len(codes) + 4)
+        # up to MAX_ROWS rows on show (a longer list scrolls): the chart keeps its room at 1280×800
+        self.view.setFixedHeight(header_h + ROW_HEIGHT * min(len(codes), MAX_ROWS) + 4)
         self.totals = QLabel()
         self.totals.setObjectName("portfolio_totals")
         self.start_all = QPushButton(self.tr("全部启动"))

@@ -46,6 +46,8 @@ class LiveController(QObject):
         """Create the worker thread (not started: call :meth:`start`)."""
         super().__init__(parent)
         self.settings = settings
+        #: the strategy parameters this code's engine was given last (the parameters dialog starts there)
+        self.params = params
         self.view: LiveView | None = None
         self._thread = QThread()
         self._thread.setObjectName("miniqmt-engine")
@@ -83,7 +85,8 @@ class LiveController(QObject):
         return self.view.snapshot.status.state if self.view is not None else None
 
     def command(self, name: str) -> None:
-        """Queue ``start``/``stop``/``sell_only``/``halt``/``resume`` for the engine."""
+        """Queue ``start``/``stop``/``sell_only``/``halt``/``resume`` (or ``resume_stopped`` /
+        ``resume_sell_only``: STOP removed, back to that state) for the engine."""
         self._command.emit(name)
 
     def manual(self, name: str, arg: object = None) -> None:
@@ -92,6 +95,7 @@ class LiveController(QObject):
 
     def set_params(self, params: Any) -> None:
         """Queue new strategy parameters."""
+        self.params = params
         self._params.emit(params)
 
     def write_text(self, path: str, content: str) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from miniqmt_gui.live.events import (
     LogEvent,
@@ -53,6 +53,9 @@ TAB_MAIN, TAB_BACKTEST = 0, 1
 #: the window's size on first start (later: where the user left it)
 FIRST_SIZE = (1440, 900)
 ACTIVE = (TradingState.RUNNING, TradingState.SELL_ONLY)
+#: 恢复: the engine command that returns a code to the state it had before 紧急熔断
+RESUME_COMMANDS = {TradingState.RUNNING: "resume", TradingState.SELL_ONLY: "resume_sell_only",
+                   TradingState.STOPPED: "resume_stopped"}
 
 
 class MainWindow(QMainWindow):
@@ -65,7 +68,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.controllers = {controller.settings.code: controller} if isinstance(controller, LiveController) \
             else dict(controller)
-        self.selected = next(iter(self.controllers))
+        self.selected = self.first
         self.config, self.params, self.qsettings = config, params, settings
         self.collector = GuiThreadCollector(self)
         self.collector.start()
@@ -87,13 +90,16 @@ class MainWindow(QMainWindow):
         self.confirm = self._ask
         #: closing without asking (Ctrl+C / SIGTERM, the screenshot command)
         self.quiet_close = False
-        self.pnl_by_code = {code: {paper: PnlTracker(commission_rate=params.commission_rate,
-                                                     min_commission=params.min_commission)
-                                   for paper in (False, True)} for code in self.controllers}
+        self.pnl_by_code = {code: {paper: PnlTracker(commission_rate=c.params.commission_rate,
+                                                     min_commission=c.params.min_commission)
+                                   for paper in (False, True)} for code, c in self.controllers.items()}
         self.views: dict[str, LiveView] = {}
         self._day_pnl: dict[str, float] = {}
         self._signals: dict[str, SignalEvent] = {}
         self._active_by_code: dict[str, set[str]] = {code: set() for code in self.controllers}
+        self._before_halt: dict[str, TradingState] = {}
+        #: the preset name each code's parameters started from (the first code's is ``config.preset``)
+        self.presets = {code: self._preset_of(code) for code in self.controllers}
         self.instruments: InstrumentPanel | None = None
         if len(self.controllers) > 1:
             self.instruments = InstrumentPanel(list(self.controllers))
@@ -102,7 +108,9 @@ class MainWindow(QMainWindow):
         self.live.chart.set_code(self.selected)
         self._settings_dialog: SettingsDialog | None = None
         self.book_dialog: BookReconcileDialog | None = None
-        self._reconcile_event: ReconcileEvent | None = None
+        #: the latest reconcile prompt of each code, and each code's open broker-vs-book dialog
+        self._reconcile_events: dict[str, ReconcileEvent] = {}
+        self.book_dialogs: dict[str, BookReconcileDialog] = {}
         self._closed = False
         self._texts = self._warning_texts()
         self._buttons = {"reconcile": self.tr("核对…"), "base": self.tr("设置底仓…"),
@@ -139,6 +147,17 @@ class MainWindow(QMainWindow):
         return self.pnl_by_code[self.selected]
 
     @property
+    def first(self) -> str:
+        """The first configured code (v1.0.0's file names, ``strategy.toml``, the phone view, alerts)."""
+        return next(iter(self.controllers))
+
+    def _preset_of(self, code: str) -> str:
+        portfolio = self.config.portfolio
+        if code == self.first or portfolio is None:
+            return self.config.preset
+        return next(i.preset for i in portfolio.instruments if i.code == code)
+
+    @property
     def several(self) -> bool:
         """True when the window runs a portfolio of several codes."""
         return len(self.controllers) > 1
@@ -152,6 +171,12 @@ class MainWindow(QMainWindow):
         """Show ``code`` in the quote panel, chart, layer table and orders; the toolbar acts on it."""
         if code not in self.controllers or code == self.selected:
             return
+        view = self.views.get(code)
+        if view is None:  # its engine has not shown a frame yet (building, or failed: the log says why)
+            if self.instruments is not None:
+                self.instruments.select(self.selected)
+            self.statusBar().showMessage(self.tr("%1 的引擎尚未就绪").replace("%1", code), 8000)
+            return
         self.selected = code
         if self.instruments is not None and self.instruments.selected() != code:
             self.instruments.select(code)
@@ -160,12 +185,7 @@ class MainWindow(QMainWindow):
         self.live.chart.set_code(code)
         self.live.orders.set_mode(paper)
         self.live.chart.set_paper(paper)
-        view = self.views.get(code)
-        if view is not None:
-            self.on_view(view)
-        else:
-            self.controls.set_state(None)
-            self._update_title(None)
+        self.on_view(view)
 
     def _code_tag(self, code: str) -> str:
         """``"512890.SH "`` before texts about a code when several run ("" with one code)."""
@@ -241,17 +261,26 @@ class MainWindow(QMainWindow):
         self.live.log.add(self.tr("已请求全部停止"))
 
     def halt(self) -> None:
-        """Emergency halt of every code: STOP is written (the executor places nothing), nothing is emitted."""
-        for controller in self.controllers.values():
+        """Emergency halt of every code: STOP is written (the executor places nothing), nothing is emitted.
+
+        Each code's state just before is remembered: 恢复 returns it there, not to running.
+        """
+        for code, controller in self.controllers.items():
+            if controller.state not in (None, TradingState.HALTED):
+                self._before_halt[code] = controller.state
             controller.command("halt")
         self.live.log.add(self.tr("已请求紧急熔断：写入 STOP 文件"), logging.WARNING)
 
     def resume(self) -> None:
-        """Remove STOP and trade again (every code: STOP is shared), after a confirmation."""
-        if self.confirm(self.tr("恢复交易"), self.tr("删除 STOP 文件并恢复自动交易？")):
-            for controller in self.controllers.values():
-                controller.command("resume")
-            self.live.log.add(self.tr("已请求恢复：删除 STOP 文件，恢复自动交易"), logging.WARNING)
+        """Remove STOP (shared by every code) after a confirmation. One code trades again, as in v1.0.0;
+        several codes each return to the state they had before 紧急熔断 (stopped when unknown, e.g. a
+        STOP written before the app started), so a code the trader had stopped is not started by it."""
+        if not self.confirm(self.tr("恢复交易"), self.tr("删除 STOP 文件并恢复自动交易？")):
+            return
+        for code, controller in self.controllers.items():
+            before = self._before_halt.pop(code, None) if self.several else TradingState.RUNNING
+            controller.command(RESUME_COMMANDS[before] if before is not None else "resume_stopped")
+        self.live.log.add(self.tr("已请求恢复：删除 STOP 文件，恢复自动交易"), logging.WARNING)
 
     def set_simulate(self, paper: bool) -> None:
         """Switch simulate (paper) mode of every code; refused while any engine is not stopped."""
@@ -266,8 +295,10 @@ class MainWindow(QMainWindow):
         self.controls.set_mode(paper, self.config.demo)
 
     def choose_paper_account(self) -> bool:
-        """Ask where the simulated account starts (base position or the broker's snapshot); True = set."""
-        view = self.controller.view
+        """Ask where the simulated account starts (base position or the broker's snapshot); True = set.
+
+        With several codes this is the first code's account (the others' start from their base)."""
+        view = self.controllers[self.first].view
         snapshot = None
         quote = view.snapshot.quote if view is not None else None
         if quote is not None and quote.positions_status == "ok" and quote.position is not None:
@@ -279,27 +310,32 @@ class MainWindow(QMainWindow):
         self.apply_config(replace(self.config, paper_base_shares=shares, paper_cash=cash), reset_paper=True)
         text = self.tr("模拟账户从 %1 股、资金 %2 开始").replace("%1", f"{shares:,}") \
             .replace("%2", f"{cash:,.2f}")
+        text = self._code_tag(self.first) + text
         self.live.log.add(text)
         return True
 
     def edit_params(self) -> None:
         """Parameters dialog; accepted parameters go to the engine and to the config file."""
-        dialog = ParamsDialog(self.params, self.config.preset, self)
+        code = self.selected  # the dialog is modal: answer for the code it was opened for
+        dialog = ParamsDialog(self.controllers[code].params, self.presets[code], self)
+        dialog.setWindowTitle(dialog.windowTitle() + (f" — {code}" if self.several else ""))
         if dialog.exec():
-            self.apply_params(dialog.result_params(), dialog.preset())
+            self.apply_params(dialog.result_params(), dialog.preset(), code)
 
-    def apply_params(self, params: StrategyParams, preset: str) -> None:
-        """Use and save validated parameters."""
-        self.params = params
-        self.config.preset = preset
-        for tracker in self.pnl.values():
+    def apply_params(self, params: StrategyParams, preset: str, code: str | None = None) -> None:
+        """Use validated parameters for ``code`` (default: the selected one); the first code's are saved."""
+        code = code or self.selected
+        self.presets[code] = preset
+        for tracker in self.pnl_by_code[code].values():
             tracker.commission_rate, tracker.min_commission = params.commission_rate, params.min_commission
-        self.controller.set_params(params)
-        if self.selected != next(iter(self.controllers)):
+        self.controllers[code].set_params(params)
+        if code != self.first:
             # strategy.toml holds the first code's parameters; the others' come from their presets
             self.live.log.add(self.tr("%1 的参数仅在本次运行有效；长期使用请在 config.toml 的 [app] presets "
-                                      "中为它选择预设").replace("%1", self.selected), logging.WARNING)
+                                      "中为它选择预设").replace("%1", code), logging.WARNING)
             return
+        self.params = params
+        self.config.preset = preset
         self._save()
         path = params_path()
         self.controller.write_text(str(path), params_toml(params, preset))
@@ -340,8 +376,11 @@ class MainWindow(QMainWindow):
         if not self.notifier.set_speech(new.speech):
             self.live.log.add(self.tr("本机没有可用的语音引擎，语音播报不可用"), logging.WARNING)
         self.day.apply(new, new.engine_settings())
-        refused = [code for code, c in self.controllers.items()
-                   if not c.reconfigure(new.engine_settings_for(code), reset_paper=reset_paper)]
+        # every code on the same settings: none is rebuilt while any runs (the shared folder is one)
+        running = any(c.state not in (None, TradingState.STOPPED) for c in self.controllers.values())
+        refused = running or not all(
+            c.reconfigure(new.engine_settings_for(code), reset_paper=reset_paper and code == self.first)
+            for code, c in self.controllers.items())
         if refused:
             later = self.tr("设置已保存；策略运行中，停止后重新打开设置以应用到引擎")
             self.live.log.add(later, logging.WARNING)
@@ -365,9 +404,12 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ manual intervention
 
     def manual(self, action: str) -> None:
-        """A manual intervention from the layer panel; each asks first and goes to the engine."""
-        view = self.controller.view
+        """A manual intervention from the layer panel; each asks first and goes to the engine of the code
+        on show when it was asked (the questions are modal: nothing may retarget the answer)."""
+        code, ctl = self.selected, self.controller
+        view = ctl.view
         book = view.snapshot.book if view is not None else None
+        tag = self._code_tag(code)
         if book is None:
             return
         if action == "sell":
@@ -376,56 +418,81 @@ class MainWindow(QMainWindow):
             if lot is None:
                 self.statusBar().showMessage(self.tr("先在层仓表中选中一个持有的层"), 8000)
                 return
-            question = self.tr("以买一价卖出 L%1 的 %2 股？（作为信号发往执行端，记入决策日志）") \
+            question = tag + self.tr("以买一价卖出 L%1 的 %2 股？（作为信号发往执行端，记入决策日志）") \
                 .replace("%1", str(lot.layer)).replace("%2", f"{lot.shares:,}")
             if self.confirm(self.tr("手动卖出"), question):
-                self.controller.manual("sell", lot.layer)
+                ctl.manual("sell", lot.layer)
         elif action == "cancel" and book.pending_signal is not None:
             sid = book.pending_signal.signal_id
             question = self.tr("请求执行端撤销 %1 的委托？已成交部分保留。").replace("%1", sid)
             if self.confirm(self.tr("撤单"), question):
-                self.controller.manual("cancel", sid)
+                ctl.manual("cancel", sid)
         elif action == "edit":
             dialog = LotsDialog(list(book.positions), self)
             if dialog.exec():
-                self.controller.manual("edit", dialog.result_lots)
+                ctl.manual("edit", dialog.result_lots)
         elif action == "reconcile":
-            self.show_book_reconcile(self._reconcile_event)
+            self.show_book_reconcile(self._reconcile_events.get(code), code)
 
-    def show_book_reconcile(self, event: ReconcileEvent | None) -> None:
-        """The broker-vs-book dialog (non-modal); with no event, from the current frame's figures."""
+    def show_book_reconcile(self, event: ReconcileEvent | None, code: str | None = None) -> None:
+        """The broker-vs-book dialog of ``code`` (default: the selected one; non-modal, bound to that code:
+        its answer goes to that code's engine whatever is selected then); with no event, from the code's
+        current frame."""
+        code = code or self.selected
+        ctl = self.controllers[code]
         if event is None:
-            view = self.controller.view
+            view = ctl.view
             if view is None or view.snapshot.account is None or view.snapshot.account.position is None:
                 self.statusBar().showMessage(self.tr("还没有可信的券商持仓"), 8000)
                 return
             pos = view.snapshot.account.position
             event = ReconcileEvent(pos.volume, sum(lot.shares for lot in view.snapshot.book.positions),
-                                   self.controller.settings.base_shares, pos.avg_price)
-        if self.book_dialog is not None:
-            self.book_dialog.close()
+                                   ctl.settings.base_shares, pos.avg_price)
+        old = self.book_dialogs.pop(code, None)
+        if old is not None:  # replaced by the newer figures: not an answer
+            old.blockSignals(True)
+            old.close()
         dialog = BookReconcileDialog(event, self)
-        dialog.accepted.connect(lambda: self._book_answer(dialog))
-        dialog.rejected.connect(lambda: self._book_answer(dialog))
-        self.book_dialog = dialog
+        if self.several:
+            dialog.setWindowTitle(f"{dialog.windowTitle()} — {code}")
+        dialog.accepted.connect(lambda: self._book_answer(dialog, code))
+        dialog.rejected.connect(lambda: self._book_answer(dialog, code))
+        self.book_dialogs[code] = self.book_dialog = dialog
         dialog.show()
 
-    def _book_answer(self, dialog: BookReconcileDialog) -> None:
+    def _book_answer(self, dialog: BookReconcileDialog, code: str) -> None:
+        tag = self._code_tag(code)
         if dialog.adopted:
-            self.controller.manual("adopt")
-            self.live.log.add(self.tr("已选择采用券商持仓"), logging.WARNING)
+            self.controllers[code].manual("adopt")
+            self.live.log.add(tag + self.tr("已选择采用券商持仓"), logging.WARNING)
         else:
-            self.live.log.add(self.tr("已选择保持暂停：新的买入继续暂停，直到账本与券商持仓一致"),
+            self.live.log.add(tag + self.tr("已选择保持暂停：新的买入继续暂停，直到账本与券商持仓一致"),
                               logging.WARNING)
-        self.book_dialog = None
+        if self.book_dialogs.get(code) is dialog:
+            del self.book_dialogs[code]
+        if self.book_dialog is dialog:
+            self.book_dialog = None
 
     def _banner_action(self, action: str) -> None:
         if action == "reconcile":
-            self.show_book_reconcile(self._reconcile_event)
+            self.show_book_reconcile(self._reconcile_events.get(self.selected))
+        elif action == "base" and self.selected != self.first:
+            self.ask_base(self.selected)
         elif action == "base":
             self.edit_settings(focus="base")
         elif action == "settings":
             self.edit_settings()
+
+    def ask_base(self, code: str) -> None:
+        """The base position of a portfolio's other code (``base_shares_by_code``); the first code's is in
+        the settings dialog. Applied when every code is stopped, like the settings."""
+        current = self.config.other_bases.get(code)
+        shares, accepted = QInputDialog.getInt(
+            self, self.tr("设置底仓"), self.tr("%1 的底仓（股，不参与网格交易）：").replace("%1", code),
+            current if current is not None else 0, 0, 1_000_000_000, 100)
+        if accepted:
+            bases = {**self.config.other_bases, code: shares}
+            self.apply_config(replace(self.config, other_bases=bases))
 
     def _on_phone(self, address: str) -> None:
         if address.startswith("error") or address == "no asyncio loop":
@@ -450,7 +517,7 @@ class MainWindow(QMainWindow):
             self._track_pnl(code, view)
             held = warnings(view, self._texts, self.config.demo)
             self._notify_edges(code, [w for w in held if w.key in NOTIFY])
-            if code == next(iter(self.controllers)):
+            if code == self.first:
                 self.day.on_view(view)
         self._show_instruments()
 
@@ -483,7 +550,7 @@ class MainWindow(QMainWindow):
         self.controls.set_mode(paper, self.config.demo)
         self._notify_edges(self.selected, [w for w in active if w.key in NOTIFY])
         self._update_title(view)
-        if self.selected == next(iter(self.controllers)):
+        if self.selected == self.first:
             self.day.on_view(view)  # the phone view and link alerts follow the first code
 
     def _empty_hint(self, view: LiveView) -> str:
@@ -509,8 +576,6 @@ class MainWindow(QMainWindow):
     def _on_code_event(self, code: str, event: Any) -> None:
         if self._closed:
             return
-        if isinstance(event, ReconcileEvent) and code != self.selected:
-            self.select_code(code)  # the question is about this code's book: show it before asking
         self.on_event(event, code)
 
     def on_event(self, event: Any, code: str | None = None) -> None:
@@ -518,8 +583,7 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         code = code or self.selected
-        if code == next(iter(self.controllers)):
-            self.day.on_event(event)  # alerts and the phone view follow the first code
+        self.day.on_event(event, code)  # push alerts for every code; the phone view shows the first
         paper = self.controllers[code].settings.paper
         trackers = self.pnl_by_code[code]
         if isinstance(event, SignalEvent):
@@ -532,11 +596,10 @@ class MainWindow(QMainWindow):
         elif isinstance(event, LogEvent):
             self.live.log.add(self._code_tag(code) + event.message, event.level, event.time)
         elif isinstance(event, ReconcileEvent):
-            self._reconcile_event = event
-            self.show_book_reconcile(event)
-        elif isinstance(event, StatusEvent) and "reconcile" not in event.status.blockers \
-                and code == self.selected:
-            self._reconcile_event = None
+            self._reconcile_events[code] = event
+            self.show_book_reconcile(event, code)
+        elif isinstance(event, StatusEvent) and "reconcile" not in event.status.blockers:
+            self._reconcile_events.pop(code, None)
 
     def _on_result(self, event: ResultEvent, paper: bool, code: str) -> None:
         r = event.result
@@ -610,18 +673,17 @@ class MainWindow(QMainWindow):
         running = [v for v in views if v.snapshot.status.state in ACTIVE or v.snapshot.book.pending_signal]
         if not running:
             return ""
-        view = running[0]
-        s = view.snapshot.status
-        pending = view.snapshot.book.pending_signal
         lines = [self.tr("策略正在运行。关闭后：")]
         lines.append(self.tr("· 停止：本程序不再发出新信号，界面与通知关闭。"))
-        if pending is not None and not s.paper:
-            lines.append(self.tr("· 继续：已发出的委托 %1 仍由 Windows 执行端处理，结果在下次启动时应用。")
-                         .replace("%1", pending.signal_id))
-        elif pending is not None:
-            lines.append(self.tr("· 模拟盘的委托 %1 在下次启动时按模拟账户恢复。")
-                         .replace("%1", pending.signal_id))
-        if not s.paper:
+        for view in running:  # every code's order still out, each named
+            s, pending = view.snapshot.status, view.snapshot.book.pending_signal
+            if pending is not None and not s.paper:
+                out = self.tr("· 继续：已发出的委托 %1 仍由 Windows 执行端处理，结果在下次启动时应用。")
+                lines.append(out.replace("%1", pending.signal_id))
+            elif pending is not None:
+                lines.append(self.tr("· 模拟盘的委托 %1 在下次启动时按模拟账户恢复。")
+                             .replace("%1", pending.signal_id))
+        if not all(v.snapshot.status.paper for v in running):
             lines.append(self.tr("· 继续：Windows 中的行情端与执行端照常运行；STOP 状态不变。"))
         lines.append(self.tr("确定关闭吗？"))
         return "\n".join(lines)
@@ -643,8 +705,9 @@ class MainWindow(QMainWindow):
         self.qsettings.setValue("window/geometry", self.saveGeometry())
         self.qsettings.setValue("window/tab", self.tabs.currentIndex())
         self.qsettings.sync()
-        if self.book_dialog is not None:
-            self.book_dialog.close()
+        for dialog in list(self.book_dialogs.values()):
+            dialog.blockSignals(True)
+            dialog.close()
         self.backtest.shutdown()
         self.live.stop()
         for controller in self.controllers.values():

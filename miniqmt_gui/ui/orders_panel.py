@@ -345,12 +345,18 @@ class OrdersPanel(QWidget):
         rows = [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in range(self.proxy.rowCount())]
         return self.model.to_csv(rows)
 
+    def _file_name(self, stem: str) -> str:
+        """``orders.csv``, or ``orders_512890.SH.csv`` for a named code (several codes export apart)."""
+        return f"{stem}_{self.code}.csv" if self.code else f"{stem}.csv"
+
     def _export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出委托记录"), "orders.csv", "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出委托记录"), self._file_name("orders"),
+                                              "CSV (*.csv)")
         if path:
             self.exportRequested.emit(path, self.visible_csv())
 
     def _export_journal(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出决策日志"), "decisions.csv", "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出决策日志"), self._file_name("decisions"),
+                                              "CSV (*.csv)")
         if path:
             self.journalExportRequested.emit(path)

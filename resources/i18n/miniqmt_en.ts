@@ -714,27 +714,27 @@ They disagree, so new buys are paused (sells continue).
 <context>
     <name>InstrumentPanel</name>
     <message>
-        <location filename="../../miniqmt_gui/ui/instrument_panel.py" line="53" />
+        <location filename="../../miniqmt_gui/ui/instrument_panel.py" line="55" />
         <source>全部启动</source>
         <translation>Start all</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/instrument_panel.py" line="54" />
+        <location filename="../../miniqmt_gui/ui/instrument_panel.py" line="56" />
         <source>全部停止</source>
         <translation>Stop all</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/instrument_panel.py" line="88" />
+        <location filename="../../miniqmt_gui/ui/instrument_panel.py" line="90" />
         <source>资金池 %1，可用 %2（保留 %3），占用 %4</source>
         <translation>pool %1, free %2 (reserve %3), in use %4</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/instrument_panel.py" line="91" />
+        <location filename="../../miniqmt_gui/ui/instrument_panel.py" line="93" />
         <source>组合：网格持仓市值 %1 · 今日盈亏 %2 · </source>
         <translation>Portfolio: grid lots %1 · today %2 · </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/instrument_panel.py" line="96" />
+        <location filename="../../miniqmt_gui/ui/instrument_panel.py" line="98" />
         <source>可用资金低于保留额：不再开新的第一层，卖出照常</source>
         <translation>Free cash below the reserve: no new first layers; sells as usual</translation>
     </message>
@@ -961,7 +961,7 @@ They disagree, so new buys are paused (sells continue).
         <translation>Fills</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_tab.py" line="187" />
+        <location filename="../../miniqmt_gui/ui/live_tab.py" line="186" />
         <source>暂无行情。
 
 行情端（miniqmt-bridge）写入共享文件夹后，这里显示今日 09:30–15:00 的分时 K 线。</source>
@@ -1011,210 +1011,226 @@ Once the bridge (miniqmt-bridge) writes into the shared folder, today's 09:30–
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="76" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="81" />
         <source>实盘监控</source>
+        <extracomment>the window's size on first start (later: where the user left it) 恢复: the engine command that returns a code to the state it had before 紧急熔断</extracomment>
         <translation>Live</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="77" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="82" />
         <source>回测</source>
         <translation>Backtest</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="106" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="116" />
         <source>核对…</source>
-        <extracomment>closing without asking (Ctrl+C / SIGTERM, the screenshot command)</extracomment>
+        <extracomment>closing without asking (Ctrl+C / SIGTERM, the screenshot command) the preset name each code's parameters started from (the first code's is ``config.preset``) the latest reconcile prompt of each code, and each code's open broker-vs-book dialog</extracomment>
         <translation>Reconcile…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="106" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="116" />
         <source>设置底仓…</source>
         <translation>Set base position…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="107" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="117" />
         <source>设置…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="118" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="128" />
         <source>行情端失联：共享文件夹里没有新的行情，暂停发单</source>
         <translation>Bridge link down: no new quotes in the shared folder, no orders</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="119" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="129" />
         <source>执行端离线：委托 %1 没有被执行（请在 Windows 中启动 miniqmt-executor）</source>
         <translation>Executor down: order %1 is not being executed (start miniqmt-executor in Windows)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="121" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="131" />
         <source>还没有行情：请在 Windows 中启动 miniqmt-bridge，检查共享文件夹，或运行 miniqmt demo 试用</source>
         <translation>No quotes yet: start miniqmt-bridge in Windows, check the shared folder, or try miniqmt demo</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="123" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="133" />
         <source>模拟盘：真实执行器在本机对模拟账户撮合，不会发送到 Windows 执行端</source>
         <translation>Paper mode: the real executor fills against a simulated account on this computer; nothing goes to the Windows executor</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="124" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="134" />
         <source>演示：行情为回放的合成样本，券商为模拟券商，不涉及真实资金</source>
         <translation>Demo: a replayed synthetic market and a simulated broker; no real money</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="184" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="206" />
         <source>收盘对账</source>
         <translation>Reconcile day</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="237" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="272" />
         <source>已请求紧急熔断：写入 STOP 文件</source>
         <translation>Emergency halt requested: writing the STOP file</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="241" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="278" />
         <source>恢复交易</source>
         <translation>Resume trading</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="241" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="278" />
         <source>删除 STOP 文件并恢复自动交易？</source>
         <translation>Remove the STOP file and resume automatic trading?</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="244" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="283" />
         <source>已请求恢复：删除 STOP 文件，恢复自动交易</source>
         <translation>Resume requested: STOP removed, trading again</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="251" />
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="252" />
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="571" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="290" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="291" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="642" />
         <source>运行中不能切换模拟/实盘，请先停止</source>
         <translation>Cannot switch simulate/live while running: stop first</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="270" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="311" />
         <source>模拟账户从 %1 股、资金 %2 开始</source>
         <translation>The simulated account starts with %1 shares and %2 cash</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="309" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="355" />
         <source>通知地址已保存到：</source>
         <translation>Alert URLs saved to: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="331" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="377" />
         <source>本机没有可用的语音引擎，语音播报不可用</source>
         <translation>No speech engine on this computer; spoken alerts are off</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="336" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="385" />
         <source>设置已保存；策略运行中，停止后重新打开设置以应用到引擎</source>
         <translation>Settings saved; the strategy is running: stop it and reopen Settings to apply them to the engine</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="339" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="388" />
         <source>界面语言将在重启后生效</source>
         <translation>The language changes after a restart</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="538" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="609" />
         <source>买入</source>
         <translation>Buy</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="538" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="609" />
         <source>卖出</source>
         <translation>Sell</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="548" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="619" />
         <source>成交：</source>
         <translation>Filled: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="117" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="127" />
         <source>行情已过期，暂停发单</source>
         <translation>Quotes stale, no orders</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="225" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="178" />
+        <source>%1 的引擎尚未就绪</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="255" />
         <source>已请求全部启动</source>
         <translation>Start requested for all codes</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="231" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="261" />
         <source>已请求全部停止</source>
         <translation>Stop requested for all codes</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="290" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="334" />
         <source>%1 的参数仅在本次运行有效；长期使用请在 config.toml 的 [app] presets 中为它选择预设</source>
         <translation>Parameters of %1 hold for this run only; for a lasting change choose its preset in config.toml [app] presets</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="345" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="394" />
         <source>设置未能保存：</source>
         <translation>Settings not saved: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="347" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="396" />
         <source>设置已保存到 </source>
         <translation>Settings saved to </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="367" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="419" />
         <source>先在层仓表中选中一个持有的层</source>
         <translation>Select a held layer in the layer table first</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="369" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="421" />
         <source>以买一价卖出 L%1 的 %2 股？（作为信号发往执行端，记入决策日志）</source>
         <translation>Sell L%1's %2 shares at the best bid? (sent to the executor as a signal, written to the decision journal)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="371" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="423" />
         <source>手动卖出</source>
         <translation>Manual sell</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="375" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="427" />
         <source>请求执行端撤销 %1 的委托？已成交部分保留。</source>
         <translation>Ask the executor to cancel the order of %1? Filled shares are kept.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="376" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="428" />
         <source>撤单</source>
         <translation>Cancel order</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="390" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="446" />
         <source>还没有可信的券商持仓</source>
         <translation>No trustworthy broker position yet</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="406" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="467" />
         <source>已选择采用券商持仓</source>
         <translation>Chose to adopt the broker's position</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="408" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="469" />
         <source>已选择保持暂停：新的买入继续暂停，直到账本与券商持仓一致</source>
         <translation>Chose to keep paused: new buys stay paused until the book and the broker agree</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="422" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="491" />
+        <source>设置底仓</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="491" />
+        <source>%1 的底仓（股，不参与网格交易）：</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="499" />
         <source>手机查看无法启动：</source>
         <translation>Phone view cannot start: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="424" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="501" />
         <source>手机查看已开启（局域网）</source>
         <translation>Phone view on (LAN)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="483" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="560" />
         <source>还没有收到行情。
 
 共享文件夹：%1
@@ -1229,94 +1245,94 @@ Next: start miniqmt-bridge in Windows (see docs/windows.md) and check that Paral
 or run miniqmt demo first to see the whole chain.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="551" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="622" />
         <source>废单</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="551" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="622" />
         <source>已撤</source>
         <translation>Canceled</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="552" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="623" />
         <source>未成交（%1）：</source>
         <translation>Not filled (%1): </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="559" />
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="583" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="630" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="654" />
         <source>模拟盘</source>
         <translation>SIMULATED</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="559" />
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="583" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="630" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="654" />
         <source>实盘</source>
         <translation>LIVE</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="561" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="632" />
         <source>演示（模拟券商）</source>
         <translation>DEMO (simulated broker)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="574" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="645" />
         <source>引擎错误：</source>
         <translation>Engine error: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="575" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="646" />
         <source>引擎错误</source>
         <translation>Engine error</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="584" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="655" />
         <source>交易模式：</source>
         <translation>Trading mode: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="588" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="659" />
         <source>写入失败 %1：%2</source>
         <translation>Could not write %1: %2</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="591" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="662" />
         <source>已保存 </source>
         <translation>Saved </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="608" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="676" />
         <source>策略正在运行。关闭后：</source>
         <translation>The strategy is running. After closing:</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="609" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="677" />
         <source>· 停止：本程序不再发出新信号，界面与通知关闭。</source>
         <translation>· Stops: this app sends no new signals; the window and its notifications close.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="611" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="681" />
         <source>· 继续：已发出的委托 %1 仍由 Windows 执行端处理，结果在下次启动时应用。</source>
         <translation>· Goes on: order %1 already sent is still worked by the Windows executor; its result is applied at the next start.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="614" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="684" />
         <source>· 模拟盘的委托 %1 在下次启动时按模拟账户恢复。</source>
         <translation>· The paper order %1 is resolved from the simulated account at the next start.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="617" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="687" />
         <source>· 继续：Windows 中的行情端与执行端照常运行；STOP 状态不变。</source>
         <translation>· Goes on: the bridge and the executor in Windows keep running; a STOP stays as it is.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="618" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="688" />
         <source>确定关闭吗？</source>
         <translation>Close now?</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="624" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="694" />
         <source>关闭 miniqmt</source>
         <translation>Close miniqmt</translation>
     </message>
@@ -1473,12 +1489,12 @@ or run miniqmt demo first to see the whole chain.</translation>
         <translation>Export journal…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="349" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="353" />
         <source>导出委托记录</source>
         <translation>Export orders</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="354" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="359" />
         <source>导出决策日志</source>
         <translation>Export decision journal</translation>
     </message>

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from miniqmt_gui.live.events import LogEvent, TradingState
+from miniqmt_gui.live.events import LogEvent, ReconcileEvent, TradingState
 from miniqmt_gui.strategy.params import DEFAULT_PRESET
 from miniqmt_gui.strategy.pool import Pool
 from miniqmt_gui.strategy.portfolio import Portfolio, make_instrument
@@ -22,6 +23,8 @@ from miniqmt_gui.ui.layer_model import LayerState
 from tests.ui.support import QuoteFeed
 from windows_bridge.contract.config import RiskLimits
 from windows_bridge.contract.files import quote_file_for
+from windows_bridge.contract.market_hours import now_shanghai
+from windows_bridge.contract.messages import BookLot
 
 FIRST, SECOND = "159201.SZ", "512890.SH"
 CAPITAL, RESERVE = 400_000.0, 20_000.0
@@ -145,17 +148,145 @@ def test_one_code_keeps_the_v1_window_without_a_list(make_window) -> None:
     assert window.instruments is None and list(window.controllers) == [FIRST]
 
 
-def test_each_event_reaches_the_alerts_once_and_only_the_first_codes(make_window, two) -> None:
+def test_every_codes_events_reach_the_alerts_once_with_their_code(make_window, two) -> None:
     import logging
 
     from windows_bridge.contract.market_hours import now_shanghai
 
-    for window in (make_window(), two):
+    for window, codes in ((make_window(), [FIRST]), (two, [FIRST, SECOND])):
         calls: list[Any] = []
-        window.day.on_event = calls.append
+        window.day.on_event = lambda event, code=None, calls=calls: calls.append(code)
         for controller in window.controllers.values():
             controller.eventReceived.emit(LogEvent(logging.INFO, "x", now_shanghai()))
-        assert len(calls) == 1  # the phone view and push alerts follow the first code, once per event
+        assert calls == codes  # one call per event, each with its own code (push alerts per code)
+
+
+def _spy(window: Any) -> list[tuple[str, str, Any]]:
+    calls: list[tuple[str, str, Any]] = []
+    for code, c in window.controllers.items():
+        c.manual = lambda name, arg=None, code=code: calls.append((code, name, arg))
+        real = c.command
+        c.command = lambda name, code=code, real=real: (calls.append((code, name, None)), real(name))
+    return calls
+
+
+def test_a_manual_sell_goes_to_the_code_it_was_asked_for(two, qtbot) -> None:
+    window = two
+    calls = _spy(window)
+    first = window.controllers[FIRST]
+    lot = BookLot(layer=1, shares=1000, buy_price=1.0, cost=1000.0, time=now_shanghai())
+    view = first.view
+    book = view.snapshot.book.model_copy(update={"positions": [lot]})
+    first.view = replace(view, snapshot=replace(view.snapshot, book=book))
+    window.live.layers.selected_layer = lambda: 1
+
+    def confirm(title: str, text: str) -> bool:
+        window.instruments.select(SECOND)  # the selection changes while the question is open
+        return True
+
+    window.confirm = confirm
+    window.manual("sell")
+    assert calls == [(FIRST, "sell", 1)]
+
+
+def test_a_reconcile_dialog_answers_for_its_own_code(two) -> None:
+    window = two
+    calls = _spy(window)
+    window.controllers[FIRST].eventReceived.emit(ReconcileEvent(1111, 0, 0, 1.0))
+    window.controllers[SECOND].eventReceived.emit(ReconcileEvent(2222, 0, 0, 1.0))
+    assert window.selected == FIRST  # nothing switched the panels behind the trader's back
+    assert set(window.book_dialogs) == {FIRST, SECOND}
+    second = window.book_dialogs[SECOND]
+    assert SECOND in second.windowTitle() and "2,222" in second.label.text()
+    second._adopt()  # answered while FIRST is on show
+    assert calls == [(SECOND, "adopt", None)]
+    window._banner_action("reconcile")  # the banner of the code on show opens that code's figures
+    assert "1,111" in window.book_dialogs[FIRST].label.text()
+
+
+def test_resume_returns_each_code_to_its_state_before_the_halt(two, qtbot) -> None:
+    window = two
+    calls = _spy(window)
+    first, second = window.controllers[FIRST], window.controllers[SECOND]
+    window.controls.action("start").trigger()  # the first code only
+    qtbot.waitUntil(lambda: first.state is TradingState.RUNNING, timeout=5000)
+    window.controls.action("halt").trigger()
+    assert {(code, name) for code, name, _ in calls if name == "halt"} == {(FIRST, "halt"), (SECOND, "halt")}
+    qtbot.waitUntil(lambda: first.state is TradingState.HALTED and second.state is TradingState.HALTED,
+                    timeout=5000)
+    window.resume()
+    qtbot.waitUntil(lambda: first.state is TradingState.RUNNING, timeout=5000)
+    qtbot.waitUntil(lambda: second.state is TradingState.STOPPED, timeout=5000)
+    qtbot.wait(300)
+    assert second.state is TradingState.STOPPED  # the code the trader had stopped is not started
+
+
+def test_the_params_dialog_edits_the_selected_codes_parameters(two, monkeypatch) -> None:
+    from miniqmt_gui.ui import main_window as mw
+
+    window = two
+    first_params, first_preset = window.params, window.config.preset
+    window.instruments.select(SECOND)
+    seen: dict[str, Any] = {}
+
+    class Dialog:
+        def __init__(self, params: Any, preset: str, parent: Any) -> None:
+            seen["params"], seen["preset"] = params, preset
+
+        def windowTitle(self) -> str:
+            return ""
+
+        def setWindowTitle(self, title: str) -> None:
+            seen["title"] = title
+
+        def exec(self) -> bool:
+            window.instruments.select(FIRST)  # switching while the dialog is open changes nothing
+            return True
+
+        def result_params(self) -> Any:
+            return replace(seen["params"], atr_factor=0.31)
+
+        def preset(self) -> str:
+            return "mine"
+
+    monkeypatch.setattr(mw, "ParamsDialog", Dialog)
+    window.edit_params()
+    assert seen["params"] is not first_params and SECOND in seen["title"]
+    assert window.controllers[SECOND].params.atr_factor == 0.31 and window.presets[SECOND] == "mine"
+    assert window.params is first_params and window.config.preset == first_preset  # the first code's stay
+    assert window.controllers[FIRST].params is first_params
+
+
+def test_a_broken_portfolio_config_is_reported_and_never_overwritten(tmp_path, monkeypatch) -> None:
+    from miniqmt_gui.ui.app_config import load_config, save_config
+    from windows_bridge.contract.config import ConfigError
+
+    path = tmp_path / "config.toml"
+    text = (f'shared_dir = "{tmp_path / "share"}"\nbase_shares = 300000\ncodes = ["{FIRST}", "{SECOND}"]\n'
+            f'[app]\npresets = {{ "{SECOND}" = "no such preset" }}\n')
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("MINIQMT_CONFIG", str(path))
+    config = load_config()
+    assert "no such preset" in config.problem
+    with pytest.raises(ConfigError, match="nothing was written"):
+        save_config(config)
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_the_first_codes_base_is_read_and_written_where_every_reader_looks(tmp_path, monkeypatch) -> None:
+    from miniqmt_gui.ui.app_config import load_config, save_config
+    from windows_bridge.contract.config import load_settings
+
+    path = tmp_path / "config.toml"
+    path.write_text(f'shared_dir = "{tmp_path}"\ncodes = ["{FIRST}", "{SECOND}"]\n'
+                    f'[base_shares_by_code]\n"{FIRST}" = 300000\n"{SECOND}" = 200000\n', encoding="utf-8")
+    monkeypatch.setenv("MINIQMT_CONFIG", str(path))
+    config = load_config()
+    assert config.base_shares == 300_000 and config.other_bases == {SECOND: 200_000}
+    config.base_shares, config.other_bases = 310_000, {SECOND: 250_000}
+    save_config(config)
+    settings = load_settings(path, {})
+    assert settings.base_shares_for(FIRST) == 310_000 and settings.base_shares_for(SECOND) == 250_000
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (1440, 900)])
