@@ -1,8 +1,8 @@
 """The live pool's free cash over a sell's life: its lots are freed by the result, not by the signal.
 
-Found by the two-code process chain (tests/chain/test_portfolio_processes.py): the book drops a sell's
-lots when the signal is written; had the pool counted that cash as free, another code could spend it
-and a cancelled or partly filled sell — whose lots come back — would take the pool below zero.
+Seen in the journals of the two-code process chain (tests/chain/test_portfolio_processes.py): the book
+drops a sell's lots when the signal is written; had the pool counted that cash as free, another code
+could spend it and a cancelled or partly filled sell — whose lots come back — would take the pool below zero.
 """
 
 from __future__ import annotations
