@@ -243,6 +243,7 @@ def _assert_pool_never_negative(chain: ChainRun) -> None:
     assert all(len(f) >= 3 for f in frees.values()), {c: len(f) for c, f in frees.items()}
     low = min(min(f) for f in frees.values())
     assert low >= 0, low
+    assert chain.summary()["pool_min_free"] == low  # what `miniqmt demo --two-etfs` prints
     assert sum(_events(chain, c, "pool_refused") for c in CODES) >= 1  # the pool did bind
     books = [book_state(chain.layout, c) for c in CODES]
     held = sum(lot.cost for b in books if b is not None for lot in b.positions)

@@ -166,9 +166,10 @@ def _pnl_block(pnl: Pnl) -> dict[str, float]:
 
 
 def per_code_summary(layout: DemoLayout, record: BrokerRecord, bases: dict[str, int]) -> dict[str, Any]:
-    """The two-ETF demo: each code's signals, results, orders, book against the broker and grid P&L (the
-    top-level figures of :func:`build_summary` are the primary code's; ``orders``, ``fills``, ``results``
-    and ``duplicates`` there are the account's)."""
+    """The two-ETF demo: each code's signals, results, orders, book against the broker and grid P&L, and
+    the lowest free cash of the shared pool any engine journaled (``pool_free``). The top-level figures of
+    :func:`build_summary` are the primary code's; ``orders``, ``fills``, ``results`` and ``duplicates``
+    there are the account's."""
     codes: dict[str, Any] = {}
     outcomes = executor_outcomes(layout)
     for index, (code, base) in enumerate(bases.items()):
@@ -184,5 +185,9 @@ def per_code_summary(layout: DemoLayout, record: BrokerRecord, bases: dict[str, 
             **_book_block(layout, record, base, code),
             "pnl": _pnl_block(grid_pnl(record, code)),
         }
+    frees = [float(e["pool_free"]) for i, code in enumerate(bases)
+             for e in read_jsonl(layout.decisions_for(code, i == 0))
+             if isinstance(e.get("pool_free"), int | float)]
     return {"codes": codes, "all_books_match": all(c["match"] for c in codes.values()),
+            "pool_min_free": min(frees) if frees else None,
             "market": "synthetic (generated sample, not market data), one sample per code"}
