@@ -50,7 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="keep the demo folder (a folder given with --dir is always kept)")
     parser.add_argument("--two-etfs", action="store_true",
                         help="two ETFs (159201.SZ and 512890.SH, each on its own synthetic sample) sharing "
-                             "one capital pool; runs headless (the desktop app shows one code for now)")
+                             "one capital pool (the app lists both; headless: a summary per code)")
 
 
 def _demo_folder(args: argparse.Namespace) -> Path:
@@ -103,9 +103,6 @@ def run(args: argparse.Namespace) -> int:
     from miniqmt_gui.rehearsal.demo.options import DemoOptions
     from miniqmt_gui.rehearsal.demo.runner import ChainRun, StartError
 
-    if getattr(args, "two_etfs", False) and not args.headless:
-        _say("two ETFs: running headless (the desktop app shows one code for now)")
-        args.headless = True
     if not args.headless and not display_available():
         _say("no display found (no DISPLAY / WAYLAND_DISPLAY): running headless instead of opening the app")
         args.headless = True

@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 from miniqmt_gui.live.routes import SharedFolderRoute
-from miniqmt_gui.live.settings import EngineSettings
+from miniqmt_gui.live.settings import PAPER_DIR, EngineSettings  # noqa: F401 - PAPER_DIR: re-exported
 from windows_bridge.brokers.sim.broker import SimBroker
 from windows_bridge.contract.atomic_io import write_message
 from windows_bridge.contract.config import Settings
@@ -42,7 +42,6 @@ from windows_bridge.executor.tracker import TrackingInterrupted
 
 log = logging.getLogger(__name__)
 
-PAPER_DIR = "paper"
 #: how often the paper executor looks for a signal (it is in-process: a cheap stat)
 EXECUTOR_POLL_S = 0.02
 
@@ -61,7 +60,7 @@ def set_paper_account_aside(settings: EngineSettings, now: datetime) -> Path:
     kept = settings.work_dir / f"paper_old_{now.strftime('%Y%m%d_%H%M%S')}"
     paper = settings.model_copy(update={"paper": True})
     for path in (paper.paper_ledger_path, paper.state_path, paper.own_state_path, paper.journal_path,
-                 settings.work_dir / PAPER_DIR):
+                 settings.paper_dir):
         if path.exists():
             kept.mkdir(parents=True, exist_ok=True)
             path.rename(kept / path.name)
@@ -73,7 +72,7 @@ def paper_executor_settings(settings: EngineSettings) -> Settings:
 
     Rehearsals (``session_only`` off) run at any hour, like the real executor over the fake broker.
     """
-    folder = settings.work_dir / PAPER_DIR
+    folder = settings.paper_dir
     return Settings(
         shared_dir=folder / "shared", state_dir=folder / "executor", code=settings.code,
         broker="xtquant" if settings.session_only else "fake", simulate=False,

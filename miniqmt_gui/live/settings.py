@@ -22,6 +22,8 @@ from windows_bridge.contract.messages import CODE_PATTERN
 
 PAPER_STATE_FILE = "dashboard_state_paper.json"
 PAPER_LEDGER_FILE = "paper_ledger.json"
+#: the paper executor's folder inside ``work_dir`` (see :attr:`EngineSettings.paper_dir`)
+PAPER_DIR = "paper"
 JOURNAL_FILE = "decisions.jsonl"
 PAPER_JOURNAL_FILE = "decisions_paper.jsonl"
 
@@ -103,6 +105,13 @@ class EngineSettings(BaseModel):
     def journal_path(self) -> Path:
         """The decision journal (paper mode has its own)."""
         return self.work_dir / self._own_name(PAPER_JOURNAL_FILE if self.paper else JOURNAL_FILE)
+
+    @property
+    def paper_dir(self) -> Path:
+        """The paper executor's own folder (its "shared" folder and state): ``paper``, or ``paper_{code}``
+        for a portfolio's other codes — each code's paper executor journals alone, as each live code has
+        its own files."""
+        return self.work_dir / (PAPER_DIR if self.primary else f"{PAPER_DIR}_{self.code}")
 
     @property
     def paper_ledger_path(self) -> Path:

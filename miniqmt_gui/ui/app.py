@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -21,6 +22,7 @@ import qasync
 from PySide6.QtCore import QSettings, QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 
+from miniqmt_gui.live.pool_guard import LivePool
 from miniqmt_gui.strategy.params import StrategyParams
 from miniqmt_gui.ui.app_config import (
     LEGACY_KEYS,
@@ -28,8 +30,10 @@ from miniqmt_gui.ui.app_config import (
     import_legacy,
     load_config,
     load_strategy_params,
+    params_path,
     save_config,
 )
+from miniqmt_gui.ui.engine_factory import default_engine_factory
 from miniqmt_gui.ui.engine_worker import EngineFactory
 from miniqmt_gui.ui.formatting import set_language
 from miniqmt_gui.ui.i18n import Lang, install_translator
@@ -75,15 +79,37 @@ def build_window(config: AppConfig, settings: QSettings, params: StrategyParams 
                  ) -> MainWindow:
     """The main window; call ``window.controller.start()`` once it is shown (start-up stays fast)."""
     problem = ""
+    saved = params is not None or params_path().exists()
     if params is None:
         params, problem = load_strategy_params()
-    controller = LiveController(config.engine_settings(), params, factory, clock)
-    window = MainWindow(controller, config, params, settings)
+    window = MainWindow(build_controllers(config, params, saved, factory, clock), config, params, settings)
     if problem:
         window.live.log.add(window.tr("参数文件无效，已使用默认参数：") + problem)
     if config.problem:
         window.live.log.add(window.tr("配置文件无效，已使用默认设置：") + config.problem, logging.ERROR)
     return window
+
+
+def build_controllers(config: AppConfig, params: StrategyParams, saved: bool = True,
+                      factory: EngineFactory | None = None, clock: Callable[[], datetime] = now_shanghai,
+                      ) -> dict[str, LiveController]:
+    """One engine controller per configured code, in portfolio order, all drawing on one capital pool.
+
+    A single code is v1.0.0's app (``params`` for it). With several, every engine gets the shared
+    :class:`LivePool` (``factory(settings, params, pool=pool)``); the first code trades ``params`` when
+    they were saved (``strategy.toml``), the others — and the first without a saved file — their
+    instrument's preset parameters.
+    """
+    portfolio = config.portfolio
+    if portfolio is None:
+        return {config.code: LiveController(config.engine_settings(), params, factory, clock)}
+    pool = LivePool(portfolio.pool)
+    make = partial(factory or default_engine_factory, pool=pool)
+    controllers: dict[str, LiveController] = {}
+    for inst in portfolio.instruments:
+        own = params if inst.code == portfolio.codes[0] and saved else inst.params
+        controllers[inst.code] = LiveController(config.engine_settings_for(inst.code), own, make, clock)
+    return controllers
 
 
 def migrate_settings(settings: QSettings, config: AppConfig) -> AppConfig:
@@ -154,7 +180,7 @@ def run_gui(args: argparse.Namespace) -> int:
     window.show()
     app.processEvents()  # paint it now: the engine thread starts after the first frame
     first_show_ms = (time.perf_counter() - started) * 1000
-    window.controller.start()
+    window.start_engines()
     gc.collect()
     gc.freeze()  # start-up objects leave the collector's view: later full collections stay short
     window.live.log.add(window.tr("窗口已显示（%1 ms）").replace("%1", f"{first_show_ms:.0f}"))
@@ -163,7 +189,8 @@ def run_gui(args: argparse.Namespace) -> int:
         print(f"first window shown {first_show_ms:.0f} ms after start-up of the gui command "
               f"(epoch {time.time():.3f})", flush=True)
     if args.start:
-        window.controller.command("start")
+        for controller in window.controllers.values():
+            controller.command("start")
     if args.screenshot:
         schedule_screenshot(window, args.screenshot, args.after, backtest=args.tab == "backtest")
     elif config.first_run:

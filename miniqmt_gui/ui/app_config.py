@@ -19,6 +19,7 @@ from typing import Any
 import platformdirs
 
 from miniqmt_gui.alerts.rules import KINDS
+from miniqmt_gui.live.portfolio import code_settings, portfolio_from_settings
 from miniqmt_gui.live.settings import EngineSettings, _hmac_key
 from miniqmt_gui.strategy.params import (
     DEFAULT_PRESET,
@@ -27,6 +28,7 @@ from miniqmt_gui.strategy.params import (
     load_params,
     params_to_toml,
 )
+from miniqmt_gui.strategy.portfolio import Portfolio
 from windows_bridge.contract.config import (
     APP_NAME,
     ConfigError,
@@ -87,6 +89,11 @@ class AppConfig:
     code: str = "159201.SZ"
     hmac_key_file: Path | None = None
     risk: RiskLimits = field(default_factory=RiskLimits)
+    #: several codes (``codes`` in the file): each code's instrument (preset, parameters) and the shared
+    #: capital pool; ``None`` = the single code ``code`` as in v1.0.0
+    portfolio: Portfolio | None = None
+    #: base positions of the portfolio's other codes (``base_shares_by_code``)
+    other_bases: dict[str, int | None] = field(default_factory=dict)
     #: the file this configuration is saved to, and what was wrong with it ("" = fine)
     path: Path | None = None
     problem: str = ""
@@ -95,6 +102,18 @@ class AppConfig:
     def paper_base(self) -> int | None:
         """The simulated account's starting position: its own setting, else the base position."""
         return self.paper_base_shares if self.paper_base_shares is not None else self.base_shares
+
+    @property
+    def codes(self) -> list[str]:
+        """The traded codes in order (the first keeps the v1.0.0 file names)."""
+        return self.portfolio.codes if self.portfolio is not None else [self.code]
+
+    def engine_settings_for(self, code: str) -> EngineSettings:
+        """:meth:`engine_settings` for one code of the portfolio (the first code's are the same)."""
+        base = self.engine_settings()
+        if code == self.codes[0]:
+            return base
+        return code_settings(base, self.codes, code, self.other_bases.get(code))
 
     def engine_settings(self) -> EngineSettings:
         """The engine's settings (in paper mode the base is the simulated account's)."""
@@ -117,6 +136,8 @@ def _from_settings(s: Settings, explicit_shared: bool) -> AppConfig:
         first_run=not explicit_shared, push_kinds=kinds, push_per_minute=a.push_per_minute,
         phone_enabled=a.phone_enabled, phone_port=a.phone_port, paper_base_shares=a.paper_base_shares,
         paper_cash=a.paper_cash, code=s.code, hmac_key_file=s.hmac_key_file, risk=s.risk,
+        portfolio=portfolio_from_settings(s) if len(s.instrument_codes()) > 1 else None,
+        other_bases={code: s.base_shares_for(code) for code in s.instrument_codes()[1:]},
     )
 
 
@@ -129,7 +150,7 @@ def load_config(shared_dir: str | None = None, work_dir: str | None = None, lang
     try:
         explicit = bool(env.get("SHARED_DIR")) or "shared_dir" in read_toml(path)
         config = _from_settings(load_settings(path, env), explicit)
-    except ConfigError as exc:
+    except (ConfigError, ValueError) as exc:  # ValueError: a portfolio the pool or presets refuse
         problem = str(exc)
         config = AppConfig(shared_dir=default_shared_dir(), work_dir=default_work_dir(), first_run=False)
     if shared_dir:

@@ -30,7 +30,8 @@ from windows_bridge.contract.market_hours import now_shanghai
 
 log = logging.getLogger(__name__)
 
-EngineFactory = Callable[[EngineSettings, StrategyParams], LiveEngine]
+#: ``factory(settings, params)`` → engine (a portfolio's factories take ``pool=`` as well)
+EngineFactory = Callable[..., LiveEngine]
 VIEW_MIN_INTERVAL_S = 0.2
 VIEW_MAX_INTERVAL_S = 5.0
 HEALTH_INTERVAL_S = 1.0

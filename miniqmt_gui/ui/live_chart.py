@@ -56,6 +56,8 @@ class Fill:
     price: float
     side: str
     paper: bool = False
+    #: the code it belongs to (several codes: the chart marks the fills of the code on show)
+    code: str = ""
 
 
 def todays_bars(history: list[Bar]) -> list[Bar]:
@@ -155,6 +157,7 @@ class LiveChart(pg.GraphicsLayoutWidget):
         self._bars_key: tuple[object, ...] = ()
         self._use_candles = True
         self._paper = False
+        self._code = ""
         self._stopped = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -189,6 +192,11 @@ class LiveChart(pg.GraphicsLayoutWidget):
     def add_fill(self, fill: Fill) -> None:
         """Mark a fill (buy or sell) at the bar where it happened."""
         self._fills.append(fill)
+        self._schedule()
+
+    def set_code(self, code: str) -> None:
+        """Show the fills of ``code`` only (its bars arrive with its next view)."""
+        self._code = code
         self._schedule()
 
     def set_paper(self, paper: bool) -> None:
@@ -316,7 +324,7 @@ class LiveChart(pg.GraphicsLayoutWidget):
         buys: tuple[list[float], list[float]] = ([], [])
         sells: tuple[list[float], list[float]] = ([], [])
         for fill in self._fills:
-            if fill.paper != self._paper:
+            if fill.paper != self._paper or (fill.code and self._code and fill.code != self._code):
                 continue
             x = fill_x(fill, self._bars, self._xs)
             if x is not None:

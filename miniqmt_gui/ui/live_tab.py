@@ -145,7 +145,7 @@ class LiveTab(QWidget):
         # as wide as the panels need in the UI's language (English labels are shorter), never clipped
         self.left_scroll.setFixedWidth(left.minimumSizeHint().width() + 4)
         chart_box = QWidget()
-        chart_layout = QVBoxLayout(chart_box)
+        chart_layout = self.chart_layout = QVBoxLayout(chart_box)
         chart_layout.setContentsMargins(0, 0, 0, 0)
         chart_layout.setSpacing(0)
         chart_layout.addWidget(self.chart_stack, 1)
@@ -175,6 +175,11 @@ class LiveTab(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.banner)
         layout.addLayout(main, 1)
+
+    def set_instrument_panel(self, panel: QWidget) -> None:
+        """Several codes: the instrument list goes above the chart (the left column keeps its height)."""
+        self.chart_layout.insertWidget(0, panel)
+        self.chart_layout.setSpacing(4)
 
     def set_empty_hint(self, text: str) -> None:
         """The chart's empty state: what is missing and the next step."""

@@ -9,6 +9,8 @@ configuration is ``config.toml`` (:mod:`.app_config`); Qt settings keep geometry
 from __future__ import annotations
 
 import logging
+import math
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -27,12 +29,14 @@ from miniqmt_gui.live.events import (
 from miniqmt_gui.strategy.params import StrategyParams
 from miniqmt_gui.ui.app_config import AppConfig, params_path, params_toml, save_config
 from miniqmt_gui.ui.backtest_view import BacktestView
-from miniqmt_gui.ui.banner import NOTIFY, RED, TITLE
+from miniqmt_gui.ui.banner import NOTIFY, RED, TITLE, warnings
 from miniqmt_gui.ui.book_dialogs import BookReconcileDialog, LotsDialog, PaperAccountDialog
 from miniqmt_gui.ui.controls import ControlBar
 from miniqmt_gui.ui.day_services import DayServices
 from miniqmt_gui.ui.gui_gc import GuiThreadCollector
 from miniqmt_gui.ui.icons import app_icon
+from miniqmt_gui.ui.instrument_model import instrument_row, portfolio_totals
+from miniqmt_gui.ui.instrument_panel import InstrumentPanel
 from miniqmt_gui.ui.live_chart import Fill
 from miniqmt_gui.ui.live_controller import LiveController
 from miniqmt_gui.ui.live_model import LiveView
@@ -46,17 +50,23 @@ from miniqmt_gui.ui.status_strip import StatusStrip
 from windows_bridge.contract.version import __version__
 
 TAB_MAIN, TAB_BACKTEST = 0, 1
+#: the window's size on first start (later: where the user left it)
+FIRST_SIZE = (1440, 900)
 ACTIVE = (TradingState.RUNNING, TradingState.SELL_ONLY)
 
 
 class MainWindow(QMainWindow):
     """The desktop app's window."""
 
-    def __init__(self, controller: LiveController, config: AppConfig, params: StrategyParams,
-                 settings: QSettings, parent: QWidget | None = None) -> None:
-        """Wire the window to ``controller``; call ``controller.start()`` afterwards."""
+    def __init__(self, controller: LiveController | Mapping[str, LiveController], config: AppConfig,
+                 params: StrategyParams, settings: QSettings, parent: QWidget | None = None) -> None:
+        """Wire the window to ``controller`` (or one controller per code, in portfolio order); call
+        :meth:`start_engines` afterwards."""
         super().__init__(parent)
-        self.controller, self.config, self.params, self.qsettings = controller, config, params, settings
+        self.controllers = {controller.settings.code: controller} if isinstance(controller, LiveController) \
+            else dict(controller)
+        self.selected = next(iter(self.controllers))
+        self.config, self.params, self.qsettings = config, params, settings
         self.collector = GuiThreadCollector(self)
         self.collector.start()
         self.setWindowIcon(app_icon())
@@ -72,15 +82,24 @@ class MainWindow(QMainWindow):
         self.notifier = Notifier(app_icon(), self)
         self.notifier.notifications_on = config.notifications
         self.notifier.set_speech(config.speech)
-        self.day = DayServices(config, controller.settings, self)
+        self.day = DayServices(config, self.controller.settings, self)
         self.day.phoneChanged.connect(self._on_phone)
         self.confirm = self._ask
         #: closing without asking (Ctrl+C / SIGTERM, the screenshot command)
         self.quiet_close = False
-        self.pnl = {paper: PnlTracker(commission_rate=params.commission_rate,
-                                      min_commission=params.min_commission) for paper in (False, True)}
+        self.pnl_by_code = {code: {paper: PnlTracker(commission_rate=params.commission_rate,
+                                                     min_commission=params.min_commission)
+                                   for paper in (False, True)} for code in self.controllers}
+        self.views: dict[str, LiveView] = {}
+        self._day_pnl: dict[str, float] = {}
         self._signals: dict[str, SignalEvent] = {}
-        self._active: set[str] = set()
+        self._active_by_code: dict[str, set[str]] = {code: set() for code in self.controllers}
+        self.instruments: InstrumentPanel | None = None
+        if len(self.controllers) > 1:
+            self.instruments = InstrumentPanel(list(self.controllers))
+            self.live.set_instrument_panel(self.instruments)
+        self.live.orders.set_code(self.selected)
+        self.live.chart.set_code(self.selected)
         self._settings_dialog: SettingsDialog | None = None
         self.book_dialog: BookReconcileDialog | None = None
         self._reconcile_event: ReconcileEvent | None = None
@@ -107,13 +126,58 @@ class MainWindow(QMainWindow):
             "demo": self.tr("演示：行情为回放的合成样本，券商为模拟券商，不涉及真实资金"),
         }
 
+    # ------------------------------------------------------------------ codes
+
+    @property
+    def controller(self) -> LiveController:
+        """The selected code's engine controller (the only one with a single code)."""
+        return self.controllers[self.selected]
+
+    @property
+    def pnl(self) -> dict[bool, PnlTracker]:
+        """The selected code's P&L trackers (paper and live)."""
+        return self.pnl_by_code[self.selected]
+
+    @property
+    def several(self) -> bool:
+        """True when the window runs a portfolio of several codes."""
+        return len(self.controllers) > 1
+
+    def start_engines(self) -> None:
+        """Start every code's engine thread (after the window is shown)."""
+        for controller in self.controllers.values():
+            controller.start()
+
+    def select_code(self, code: str) -> None:
+        """Show ``code`` in the quote panel, chart, layer table and orders; the toolbar acts on it."""
+        if code not in self.controllers or code == self.selected:
+            return
+        self.selected = code
+        if self.instruments is not None and self.instruments.selected() != code:
+            self.instruments.select(code)
+        paper = self.controller.settings.paper
+        self.live.orders.set_code(code)
+        self.live.chart.set_code(code)
+        self.live.orders.set_mode(paper)
+        self.live.chart.set_paper(paper)
+        view = self.views.get(code)
+        if view is not None:
+            self.on_view(view)
+        else:
+            self.controls.set_state(None)
+            self._update_title(None)
+
+    def _code_tag(self, code: str) -> str:
+        """``"512890.SH "`` before texts about a code when several run ("" with one code)."""
+        return f"{code} " if self.several else ""
+
     # ------------------------------------------------------------------ wiring
 
     def _wire(self) -> None:
-        c, a = self.controller, self.controls.action
+        a = self.controls.action
         a("start").triggered.connect(self.start)
-        a("stop").triggered.connect(lambda: c.command("stop"))
-        a("sell_only").triggered.connect(lambda: c.command("sell_only"))
+        a("stop").triggered.connect(lambda: self.controller.command("stop"))
+        a("sell_only").triggered.connect(lambda: self.controller.command("sell_only"))
         a("halt").triggered.connect(self.halt)
         a("resume").triggered.connect(self.resume)
         a("simulate").toggled.connect(self.set_simulate)
@@ -121,14 +185,19 @@ class MainWindow(QMainWindow):
         a("settings").triggered.connect(lambda: self.edit_settings(first_run=False))
         self.reconcile_action = self.controls.addAction(self.tr("收盘对账"))
         self.reconcile_action.triggered.connect(self.open_reconcile)
-        c.viewChanged.connect(self.on_view)
-        c.eventReceived.connect(self.on_event)
-        c.failed.connect(self._on_failed)
-        c.modeChanged.connect(self._on_mode)
-        c.fileWritten.connect(self._on_file_written)
-        c.sharedChecked.connect(self._on_shared_checked)
-        self.live.orders.exportRequested.connect(c.write_text)
-        self.live.orders.journalExportRequested.connect(c.export_journal)
+        for code, c in self.controllers.items():
+            c.viewChanged.connect(lambda view, code=code: self._on_code_view(code, view))
+            c.eventReceived.connect(lambda event, code=code: self._on_code_event(code, event))
+            c.failed.connect(lambda error, code=code: self._on_failed(error, code))
+            c.modeChanged.connect(lambda paper, code=code: self._on_mode(paper, code))
+            c.fileWritten.connect(self._on_file_written)
+            c.sharedChecked.connect(self._on_shared_checked)
+        self.live.orders.exportRequested.connect(lambda path, text: self.controller.write_text(path, text))
+        self.live.orders.journalExportRequested.connect(lambda path: self.controller.export_journal(path))
+        if self.instruments is not None:
+            self.instruments.codeSelected.connect(self.select_code)
+            self.instruments.startAll.connect(self.start_all)
+            self.instruments.stopAll.connect(self.stop_all)
         self.live.layers.manualRequested.connect(self.manual)
         self.live.banner.actionRequested.connect(self._banner_action)
         self.backtest.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
@@ -138,31 +207,56 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1440, 900)
+            self.resize(*self.first_size())
         self.tabs.setCurrentIndex(int(str(self.qsettings.value("window/tab", TAB_MAIN))))
+
+    def first_size(self) -> tuple[int, int]:
+        """1440×900, or the screen's free area when it is smaller (a 13-inch 1280×800 display)."""
+        screen = self.screen()
+        if screen is None:
+            return FIRST_SIZE
+        free = screen.availableGeometry()
+        return min(FIRST_SIZE[0], free.width()), min(FIRST_SIZE[1], free.height())
 
     # ------------------------------------------------------------------ commands
 
     def start(self) -> None:
-        """Start trading; paper mode first asks where the simulated account starts if nobody said."""
+        """Start trading the selected code; paper mode first asks where the simulated account starts."""
         if self.config.paper and self.config.paper_base is None and not self.choose_paper_account():
             return
         self.controller.command("start")
 
+    def start_all(self) -> None:
+        """Start trading every code (the same paper-account question first)."""
+        if self.config.paper and self.config.paper_base is None and not self.choose_paper_account():
+            return
+        for controller in self.controllers.values():
+            controller.command("start")
+        self.live.log.add(self.tr("已请求全部启动"))
+
+    def stop_all(self) -> None:
+        """Stop emitting signals for every code (pending results are still applied)."""
+        for controller in self.controllers.values():
+            controller.command("stop")
+        self.live.log.add(self.tr("已请求全部停止"))
+
     def halt(self) -> None:
-        """Emergency halt: the engine writes STOP (the executor places nothing) and emits nothing."""
-        self.controller.command("halt")
+        """Emergency halt of every code: STOP is written (the executor places nothing), nothing is emitted."""
+        for controller in self.controllers.values():
+            controller.command("halt")
         self.live.log.add(self.tr("已请求紧急熔断：写入 STOP 文件"), logging.WARNING)
 
     def resume(self) -> None:
-        """Remove STOP and trade again, after a confirmation."""
+        """Remove STOP and trade again (every code: STOP is shared), after a confirmation."""
         if self.confirm(self.tr("恢复交易"), self.tr("删除 STOP 文件并恢复自动交易？")):
-            self.controller.command("resume")
+            for controller in self.controllers.values():
+                controller.command("resume")
             self.live.log.add(self.tr("已请求恢复：删除 STOP 文件，恢复自动交易"), logging.WARNING)
 
     def set_simulate(self, paper: bool) -> None:
-        """Switch simulate (paper) mode; refused while the engine is not stopped."""
-        if not self.controller.set_paper(paper):
+        """Switch simulate (paper) mode of every code; refused while any engine is not stopped."""
+        running = [c for c in self.controllers.values() if c.state not in (None, TradingState.STOPPED)]
+        if running or not all(c.set_paper(paper) for c in self.controllers.values()):
             self.controls.set_mode(self.controller.settings.paper, self.config.demo)
             self.live.log.add(self.tr("运行中不能切换模拟/实盘，请先停止"), logging.WARNING)
             self.statusBar().showMessage(self.tr("运行中不能切换模拟/实盘，请先停止"), 8000)
@@ -200,8 +294,13 @@ class MainWindow(QMainWindow):
         self.config.preset = preset
         for tracker in self.pnl.values():
             tracker.commission_rate, tracker.min_commission = params.commission_rate, params.min_commission
-        self._save()
         self.controller.set_params(params)
+        if self.selected != next(iter(self.controllers)):
+            # strategy.toml holds the first code's parameters; the others' come from their presets
+            self.live.log.add(self.tr("%1 的参数仅在本次运行有效；长期使用请在 config.toml 的 [app] presets "
+                                      "中为它选择预设").replace("%1", self.selected), logging.WARNING)
+            return
+        self._save()
         path = params_path()
         self.controller.write_text(str(path), params_toml(params, preset))
 
@@ -241,7 +340,9 @@ class MainWindow(QMainWindow):
         if not self.notifier.set_speech(new.speech):
             self.live.log.add(self.tr("本机没有可用的语音引擎，语音播报不可用"), logging.WARNING)
         self.day.apply(new, new.engine_settings())
-        if not self.controller.reconfigure(new.engine_settings(), reset_paper=reset_paper):
+        refused = [code for code, c in self.controllers.items()
+                   if not c.reconfigure(new.engine_settings_for(code), reset_paper=reset_paper)]
+        if refused:
             later = self.tr("设置已保存；策略运行中，停止后重新打开设置以应用到引擎")
             self.live.log.add(later, logging.WARNING)
         if lang_changed:
@@ -338,21 +439,52 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ engine output
 
+    def _on_code_view(self, code: str, view: LiveView) -> None:
+        """A new frame of ``code``'s engine: the instrument list always, the panels when it is selected."""
+        if self._closed:
+            return
+        self.views[code] = view
+        if code == self.selected:
+            self.on_view(view)
+        else:
+            self._track_pnl(code, view)
+            held = warnings(view, self._texts, self.config.demo)
+            self._notify_edges(code, [w for w in held if w.key in NOTIFY])
+            if code == next(iter(self.controllers)):
+                self.day.on_view(view)
+        self._show_instruments()
+
+    def _track_pnl(self, code: str, view: LiveView) -> Any:
+        trackers = self.pnl_by_code[code]
+        paper = view.snapshot.status.paper
+        figures = trackers[paper].figures(view, self.controllers[code].settings.base_shares)
+        self._day_pnl[code] = figures.total
+        return figures
+
+    def _show_instruments(self) -> None:
+        if self.instruments is None or self.config.portfolio is None:
+            return
+        rows = [instrument_row(code, self.views.get(code), self._day_pnl.get(code, math.nan))
+                for code in self.controllers]
+        pool = self.config.portfolio.pool
+        self.instruments.show_rows(rows, portfolio_totals(rows, pool.capital, pool.reserve))
+
     def on_view(self, view: LiveView) -> None:
-        """A new engine frame."""
+        """A new frame of the selected code's engine."""
         if self._closed:  # a frame still queued while the window closed
             return
         paper = view.snapshot.status.paper
         active = self.live.set_view(view, self._texts, self._buttons, self.config.demo)
-        self.live.pnl.show_figures(self.pnl[paper].figures(view, self.controller.settings.base_shares),
-                                   self.pnl[paper].curve)
+        figures = self._track_pnl(self.selected, view)
+        self.live.pnl.show_figures(figures, self.pnl[paper].curve)
         self.live.set_empty_hint(self._empty_hint(view))
         self.status.update(view)
         self.controls.set_state(view.snapshot.status.state)
         self.controls.set_mode(paper, self.config.demo)
-        self._notify_edges([w for w in active if w.key in NOTIFY])
+        self._notify_edges(self.selected, [w for w in active if w.key in NOTIFY])
         self._update_title(view)
-        self.day.on_view(view)
+        if self.selected == next(iter(self.controllers)):
+            self.day.on_view(view)  # the phone view and link alerts follow the first code
 
     def _empty_hint(self, view: LiveView) -> str:
         s = view.snapshot.status
@@ -363,55 +495,69 @@ class MainWindow(QMainWindow):
                            "或者先运行 miniqmt demo 看完整流程。").replace("%1", where)
         return ""
 
-    def _notify_edges(self, warnings: list[Any]) -> None:
-        now = {w.key for w in warnings}
-        for w in warnings:
-            if w.key not in self._active:
-                self.notifier.notify(w.text.split("：")[0] if "：" in w.text else w.text, w.text,
-                                     critical=w.level == RED)
-                self.live.log.add(w.text, logging.ERROR if w.level == RED else logging.WARNING)
-        self._active = now
+    def _notify_edges(self, code: str, held: list[Any]) -> None:
+        """Notify and log each warning of ``code`` once, when it starts to hold."""
+        now = {w.key for w in held}
+        tag = self._code_tag(code)
+        for w in held:
+            if w.key not in self._active_by_code[code]:
+                title = w.text.split("：")[0] if "：" in w.text else w.text
+                self.notifier.notify(tag + title, tag + w.text, critical=w.level == RED)
+                self.live.log.add(tag + w.text, logging.ERROR if w.level == RED else logging.WARNING)
+        self._active_by_code[code] = now
 
-    def on_event(self, event: Any) -> None:
-        """An engine event: orders, fills, log lines, reconcile prompts."""
+    def _on_code_event(self, code: str, event: Any) -> None:
         if self._closed:
             return
-        self.day.on_event(event)
-        paper = self.controller.settings.paper
+        if isinstance(event, ReconcileEvent) and code != self.selected:
+            self.select_code(code)  # the question is about this code's book: show it before asking
+        self.on_event(event, code)
+
+    def on_event(self, event: Any, code: str | None = None) -> None:
+        """An engine event of ``code`` (default: the selected one): orders, fills, log lines, reconcile."""
+        if self._closed:
+            return
+        code = code or self.selected
+        if code == next(iter(self.controllers)):
+            self.day.on_event(event)  # alerts and the phone view follow the first code
+        paper = self.controllers[code].settings.paper
+        trackers = self.pnl_by_code[code]
         if isinstance(event, SignalEvent):
             self._signals[event.signal.signal_id] = event
-            self.live.orders.add_signal(event)
-            self.pnl[paper].on_signal(event)
+            self.live.orders.add_signal(event, code)
+            trackers[paper].on_signal(event)
         elif isinstance(event, ResultEvent):
-            self.pnl[paper].on_result(event)
-            self._on_result(event, paper)
+            trackers[paper].on_result(event)
+            self._on_result(event, paper, code)
         elif isinstance(event, LogEvent):
-            self.live.log.add(event.message, event.level, event.time)
+            self.live.log.add(self._code_tag(code) + event.message, event.level, event.time)
         elif isinstance(event, ReconcileEvent):
             self._reconcile_event = event
             self.show_book_reconcile(event)
-        elif isinstance(event, StatusEvent) and "reconcile" not in event.status.blockers:
+        elif isinstance(event, StatusEvent) and "reconcile" not in event.status.blockers \
+                and code == self.selected:
             self._reconcile_event = None
 
-    def _on_result(self, event: ResultEvent, paper: bool) -> None:
+    def _on_result(self, event: ResultEvent, paper: bool, code: str) -> None:
         r = event.result
-        self.live.orders.add_result(event)
+        self.live.orders.add_result(event, code)
         signal = self._signals.get(r.signal_id)
         direction = r.direction or (signal.signal.direction if signal else "")
         side = self.tr("买入") if direction == "BUY" else self.tr("卖出")
+        tag = self._code_tag(code)
         if r.filled_shares > 0:
             # the fill happened in the market after the decision: mark it from the decision's market time
-            view = self.controller.view
+            view = self.views.get(code)
             quote = view.snapshot.quote if view is not None else None
             when = signal.market_time if signal is not None and signal.market_time is not None else \
                 (quote.time if quote is not None else r.timestamp)
-            self.live.chart.add_fill(Fill(when, r.avg_price, direction, paper))
-            text = f"{side} {r.filled_shares:,} @ {r.avg_price:.3f}  ({r.signal_id})"
-            self.notifier.notify(self.tr("成交：") + side, text)
+            self.live.chart.add_fill(Fill(when, r.avg_price, direction, paper, code))
+            text = f"{tag}{side} {r.filled_shares:,} @ {r.avg_price:.3f}  ({r.signal_id})"
+            self.notifier.notify(self.tr("成交：") + tag + side, text)
             self.notifier.speak(side)
         elif r.status.value in ("rejected", "cancelled"):
             word = self.tr("废单") if r.status.value == "rejected" else self.tr("已撤")
-            title = self.tr("未成交（%1）：").replace("%1", word) + side
+            title = self.tr("未成交（%1）：").replace("%1", word) + tag + side
             self.notifier.notify(title, f"{r.signal_id}: {r.message}", critical=True)
 
     def _update_title(self, view: LiveView | None) -> None:
@@ -428,15 +574,16 @@ class MainWindow(QMainWindow):
                 parts.insert(0, "【" + alarms[0] + "】")
         self.setWindowTitle(" — ".join(parts))
 
-    def _on_failed(self, error: str) -> None:
+    def _on_failed(self, error: str, code: str = "") -> None:
         if error == "running":
             self.live.log.add(self.tr("运行中不能切换模拟/实盘，请先停止"), logging.WARNING)
             return
-        self.live.log.add(self.tr("引擎错误：") + error, logging.ERROR)
-        self.notifier.notify(self.tr("引擎错误"), error, critical=True)
+        tag = self._code_tag(code) if code else ""
+        self.live.log.add(tag + self.tr("引擎错误：") + error, logging.ERROR)
+        self.notifier.notify(tag + self.tr("引擎错误"), error, critical=True)
 
-    def _on_mode(self, paper: bool) -> None:
-        if self._closed:
+    def _on_mode(self, paper: bool, code: str = "") -> None:
+        if self._closed or (code and code != self.selected):
             return
         self.controls.set_mode(paper, self.config.demo)
         self.live.orders.set_mode(paper)
@@ -459,13 +606,13 @@ class MainWindow(QMainWindow):
 
     def close_question(self) -> str:
         """What closing now stops and what keeps running ("" = nothing runs: close without asking)."""
-        view = self.controller.view
-        if view is None:
+        views = [c.view for c in self.controllers.values() if c.view is not None]
+        running = [v for v in views if v.snapshot.status.state in ACTIVE or v.snapshot.book.pending_signal]
+        if not running:
             return ""
+        view = running[0]
         s = view.snapshot.status
         pending = view.snapshot.book.pending_signal
-        if s.state not in ACTIVE and pending is None:
-            return ""
         lines = [self.tr("策略正在运行。关闭后：")]
         lines.append(self.tr("· 停止：本程序不再发出新信号，界面与通知关闭。"))
         if pending is not None and not s.paper:
@@ -500,7 +647,8 @@ class MainWindow(QMainWindow):
             self.book_dialog.close()
         self.backtest.shutdown()
         self.live.stop()
-        self.controller.shutdown()
+        for controller in self.controllers.values():
+            controller.shutdown()
         self.notifier.close()
         self.day.shutdown()
         self.collector.stop()

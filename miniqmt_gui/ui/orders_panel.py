@@ -245,9 +245,11 @@ class OrdersPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         """Empty tables for both modes; live mode on show until :meth:`set_mode`."""
         super().__init__(parent)
-        self.books = {paper: (OrdersModel(self), FillsModel(self)) for paper in (False, True)}
+        #: (code, paper) → its orders and fills; ``""`` is the code until :meth:`set_code` names one
+        self.books: dict[tuple[str, bool], tuple[OrdersModel, FillsModel]] = {}
         self.paper = False
-        self.model, self.fills = self.books[False]
+        self.code = ""
+        self.model, self.fills = self._book(self.code, False)
         self.proxy = OrdersFilter(self)
         self.proxy.setSourceModel(self.model)
         self.view = QTableView()
@@ -294,24 +296,46 @@ class OrdersPanel(QWidget):
         side = max((self.model._direction(d) for d in ("BUY", "SELL")), key=metrics.horizontalAdvance)
         return [ORDER_SAMPLES[0], side + " L9", *ORDER_SAMPLES[2:6], widest, *ORDER_SAMPLES[7:]]
 
+    def _book(self, code: str, paper: bool) -> tuple[OrdersModel, FillsModel]:
+        key = (code, paper)
+        if key not in self.books:
+            self.books[key] = (OrdersModel(self), FillsModel(self))
+        return self.books[key]
+
     def set_mode(self, paper: bool) -> None:
         """Show the paper or the live history."""
         if paper == self.paper:
             return
         self.paper = paper
-        self.model, self.fills = self.books[paper]
-        self.proxy.setSourceModel(self.model)
-        self.fills_view.setModel(self.fills)
+        self._show()
 
-    def add_signal(self, event: SignalEvent) -> None:
-        """A signal of the mode on show."""
-        self.model.add_signal(event)
+    def set_code(self, code: str) -> None:
+        """Show ``code``'s history (several codes: each has its own orders and fills)."""
+        if self.books and not self.code and code:
+            # the first code was shown before any code was named: its rows are that code's
+            for paper in (False, True):
+                if ("", paper) in self.books:
+                    self.books[(code, paper)] = self.books.pop(("", paper))
+        self.code = code
+        self._show()
 
-    def add_result(self, event: ResultEvent) -> None:
-        """A result of the mode on show: completes its order and adds its fill."""
-        self.model.add_result(event)
-        row = next((r for r in self.model.rows() if r.get("signal_id") == event.result.signal_id), {})
-        self.fills.add_result(event, row.get("layer"))
+    def _show(self) -> None:
+        model, fills = self._book(self.code, self.paper)
+        if model is not self.model:
+            self.model, self.fills = model, fills
+            self.proxy.setSourceModel(self.model)
+            self.fills_view.setModel(self.fills)
+
+    def add_signal(self, event: SignalEvent, code: str | None = None) -> None:
+        """A signal of ``code`` (default: the code on show) in the mode on show."""
+        self._book(self.code if code is None else code, self.paper)[0].add_signal(event)
+
+    def add_result(self, event: ResultEvent, code: str | None = None) -> None:
+        """A result of ``code`` (default: the code on show): completes its order and adds its fill."""
+        model, fills = self._book(self.code if code is None else code, self.paper)
+        model.add_result(event)
+        row = next((r for r in model.rows() if r.get("signal_id") == event.result.signal_id), {})
+        fills.add_result(event, row.get("layer"))
 
     def _refilter(self) -> None:
         self.proxy.set_filter(self.search.text(), str(self.status_box.currentData() or ""))

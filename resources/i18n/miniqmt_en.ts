@@ -649,6 +649,97 @@ They disagree, so new buys are paused (sells continue).
     </message>
 </context>
 <context>
+    <name>InstrumentModel</name>
+    <message>
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="103" />
+        <source>运行中</source>
+        <translation>Running</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="104" />
+        <source>已停止</source>
+        <translation>Stopped</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="105" />
+        <source>只卖不买</source>
+        <translation>Sell only</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="106" />
+        <source>已熔断</source>
+        <translation>Halted</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="108" />
+        <source>代码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="109" />
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="110" />
+        <source>最新价</source>
+        <translation>Last</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="111" />
+        <source>涨跌幅</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="112" />
+        <source>持有层数</source>
+        <translation>Layers held</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="113" />
+        <source>今日盈亏</source>
+        <translation>Today's P&amp;L</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="114" />
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="134" />
+        <source> · 委托中</source>
+        <translation> · order out</translation>
+    </message>
+</context>
+<context>
+    <name>InstrumentPanel</name>
+    <message>
+        <location filename="../../miniqmt_gui/ui/instrument_panel.py" line="53" />
+        <source>全部启动</source>
+        <translation>Start all</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/instrument_panel.py" line="54" />
+        <source>全部停止</source>
+        <translation>Stop all</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/instrument_panel.py" line="88" />
+        <source>资金池 %1，可用 %2（保留 %3），占用 %4</source>
+        <translation>pool %1, free %2 (reserve %3), in use %4</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/instrument_panel.py" line="91" />
+        <source>组合：网格持仓市值 %1 · 今日盈亏 %2 · </source>
+        <translation>Portfolio: grid lots %1 · today %2 · </translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/instrument_panel.py" line="96" />
+        <source>可用资金低于保留额：不再开新的第一层，卖出照常</source>
+        <translation>Free cash below the reserve: no new first layers; sells as usual</translation>
+    </message>
+</context>
+<context>
     <name>LayerModel</name>
     <message>
         <location filename="../../miniqmt_gui/ui/layer_model.py" line="85" />
@@ -800,53 +891,53 @@ They disagree, so new buys are paused (sells continue).
 <context>
     <name>LiveChart</name>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="223" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="231" />
         <source>最新 </source>
-        <extracomment>session minutes right of 15:00 kept free for the level labels</extracomment>
+        <extracomment>session minutes right of 15:00 kept free for the level labels the code it belongs to (several codes: the chart marks the fills of the code on show)</extracomment>
         <translation>last </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="267" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="275" />
         <source>止盈 </source>
         <translation>take-profit </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="275" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="283" />
         <source>下一买点 </source>
         <translation>next buy </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="355" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="363" />
         <source>开</source>
         <translation>O</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="355" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="363" />
         <source>高</source>
         <translation>H</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="356" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="364" />
         <source>低</source>
         <translation>L</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="356" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="364" />
         <source>收</source>
         <translation>C</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="357" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="365" />
         <source>量</source>
         <translation>Vol</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="357" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="365" />
         <source>光标</source>
         <translation>cursor</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_chart.py" line="357" />
+        <location filename="../../miniqmt_gui/ui/live_chart.py" line="365" />
         <source> 股</source>
         <translation> shares</translation>
     </message>
@@ -870,7 +961,7 @@ They disagree, so new buys are paused (sells continue).
         <translation>Fills</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/live_tab.py" line="181" />
+        <location filename="../../miniqmt_gui/ui/live_tab.py" line="187" />
         <source>暂无行情。
 
 行情端（miniqmt-bridge）写入共享文件夹后，这里显示今日 09:30–15:00 的分时 K 线。</source>
@@ -920,195 +1011,210 @@ Once the bridge (miniqmt-bridge) writes into the shared folder, today's 09:30–
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="65" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="76" />
         <source>实盘监控</source>
         <translation>Live</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="66" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="77" />
         <source>回测</source>
         <translation>Backtest</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="86" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="106" />
         <source>核对…</source>
         <extracomment>closing without asking (Ctrl+C / SIGTERM, the screenshot command)</extracomment>
         <translation>Reconcile…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="86" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="106" />
         <source>设置底仓…</source>
         <translation>Set base position…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="87" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="107" />
         <source>设置…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="98" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="118" />
         <source>行情端失联：共享文件夹里没有新的行情，暂停发单</source>
         <translation>Bridge link down: no new quotes in the shared folder, no orders</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="99" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="119" />
         <source>执行端离线：委托 %1 没有被执行（请在 Windows 中启动 miniqmt-executor）</source>
         <translation>Executor down: order %1 is not being executed (start miniqmt-executor in Windows)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="101" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="121" />
         <source>还没有行情：请在 Windows 中启动 miniqmt-bridge，检查共享文件夹，或运行 miniqmt demo 试用</source>
         <translation>No quotes yet: start miniqmt-bridge in Windows, check the shared folder, or try miniqmt demo</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="103" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="123" />
         <source>模拟盘：真实执行器在本机对模拟账户撮合，不会发送到 Windows 执行端</source>
         <translation>Paper mode: the real executor fills against a simulated account on this computer; nothing goes to the Windows executor</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="104" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="124" />
         <source>演示：行情为回放的合成样本，券商为模拟券商，不涉及真实资金</source>
         <translation>Demo: a replayed synthetic market and a simulated broker; no real money</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="119" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="184" />
         <source>收盘对账</source>
         <translation>Reconcile day</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="152" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="237" />
         <source>已请求紧急熔断：写入 STOP 文件</source>
         <translation>Emergency halt requested: writing the STOP file</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="156" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="241" />
         <source>恢复交易</source>
         <translation>Resume trading</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="156" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="241" />
         <source>删除 STOP 文件并恢复自动交易？</source>
         <translation>Remove the STOP file and resume automatic trading?</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="158" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="244" />
         <source>已请求恢复：删除 STOP 文件，恢复自动交易</source>
         <translation>Resume requested: STOP removed, trading again</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="164" />
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="165" />
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="430" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="251" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="252" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="571" />
         <source>运行中不能切换模拟/实盘，请先停止</source>
         <translation>Cannot switch simulate/live while running: stop first</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="183" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="270" />
         <source>模拟账户从 %1 股、资金 %2 开始</source>
         <translation>The simulated account starts with %1 shares and %2 cash</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="217" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="309" />
         <source>通知地址已保存到：</source>
         <translation>Alert URLs saved to: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="239" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="331" />
         <source>本机没有可用的语音引擎，语音播报不可用</source>
         <translation>No speech engine on this computer; spoken alerts are off</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="242" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="336" />
         <source>设置已保存；策略运行中，停止后重新打开设置以应用到引擎</source>
         <translation>Settings saved; the strategy is running: stop it and reopen Settings to apply them to the engine</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="245" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="339" />
         <source>界面语言将在重启后生效</source>
         <translation>The language changes after a restart</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="398" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="538" />
         <source>买入</source>
         <translation>Buy</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="398" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="538" />
         <source>卖出</source>
         <translation>Sell</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="407" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="548" />
         <source>成交：</source>
         <translation>Filled: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="97" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="117" />
         <source>行情已过期，暂停发单</source>
         <translation>Quotes stale, no orders</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="251" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="225" />
+        <source>已请求全部启动</source>
+        <translation>Start requested for all codes</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="231" />
+        <source>已请求全部停止</source>
+        <translation>Stop requested for all codes</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="290" />
+        <source>%1 的参数仅在本次运行有效；长期使用请在 config.toml 的 [app] presets 中为它选择预设</source>
+        <translation>Parameters of %1 hold for this run only; for a lasting change choose its preset in config.toml [app] presets</translation>
+    </message>
+    <message>
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="345" />
         <source>设置未能保存：</source>
         <translation>Settings not saved: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="253" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="347" />
         <source>设置已保存到 </source>
         <translation>Settings saved to </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="273" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="367" />
         <source>先在层仓表中选中一个持有的层</source>
         <translation>Select a held layer in the layer table first</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="275" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="369" />
         <source>以买一价卖出 L%1 的 %2 股？（作为信号发往执行端，记入决策日志）</source>
         <translation>Sell L%1's %2 shares at the best bid? (sent to the executor as a signal, written to the decision journal)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="277" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="371" />
         <source>手动卖出</source>
         <translation>Manual sell</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="281" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="375" />
         <source>请求执行端撤销 %1 的委托？已成交部分保留。</source>
         <translation>Ask the executor to cancel the order of %1? Filled shares are kept.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="282" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="376" />
         <source>撤单</source>
         <translation>Cancel order</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="296" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="390" />
         <source>还没有可信的券商持仓</source>
         <translation>No trustworthy broker position yet</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="312" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="406" />
         <source>已选择采用券商持仓</source>
         <translation>Chose to adopt the broker's position</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="314" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="408" />
         <source>已选择保持暂停：新的买入继续暂停，直到账本与券商持仓一致</source>
         <translation>Chose to keep paused: new buys stay paused until the book and the broker agree</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="328" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="422" />
         <source>手机查看无法启动：</source>
         <translation>Phone view cannot start: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="330" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="424" />
         <source>手机查看已开启（局域网）</source>
         <translation>Phone view on (LAN)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="358" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="483" />
         <source>还没有收到行情。
 
 共享文件夹：%1
@@ -1123,94 +1229,94 @@ Next: start miniqmt-bridge in Windows (see docs/windows.md) and check that Paral
 or run miniqmt demo first to see the whole chain.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="410" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="551" />
         <source>废单</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="410" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="551" />
         <source>已撤</source>
         <translation>Canceled</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="411" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="552" />
         <source>未成交（%1）：</source>
         <translation>Not filled (%1): </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="418" />
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="441" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="559" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="583" />
         <source>模拟盘</source>
         <translation>SIMULATED</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="418" />
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="441" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="559" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="583" />
         <source>实盘</source>
         <translation>LIVE</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="420" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="561" />
         <source>演示（模拟券商）</source>
         <translation>DEMO (simulated broker)</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="432" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="574" />
         <source>引擎错误：</source>
         <translation>Engine error: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="433" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="575" />
         <source>引擎错误</source>
         <translation>Engine error</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="442" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="584" />
         <source>交易模式：</source>
         <translation>Trading mode: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="446" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="588" />
         <source>写入失败 %1：%2</source>
         <translation>Could not write %1: %2</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="449" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="591" />
         <source>已保存 </source>
         <translation>Saved </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="466" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="608" />
         <source>策略正在运行。关闭后：</source>
         <translation>The strategy is running. After closing:</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="467" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="609" />
         <source>· 停止：本程序不再发出新信号，界面与通知关闭。</source>
         <translation>· Stops: this app sends no new signals; the window and its notifications close.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="469" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="611" />
         <source>· 继续：已发出的委托 %1 仍由 Windows 执行端处理，结果在下次启动时应用。</source>
         <translation>· Goes on: order %1 already sent is still worked by the Windows executor; its result is applied at the next start.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="472" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="614" />
         <source>· 模拟盘的委托 %1 在下次启动时按模拟账户恢复。</source>
         <translation>· The paper order %1 is resolved from the simulated account at the next start.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="475" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="617" />
         <source>· 继续：Windows 中的行情端与执行端照常运行；STOP 状态不变。</source>
         <translation>· Goes on: the bridge and the executor in Windows keep running; a STOP stays as it is.</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="476" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="618" />
         <source>确定关闭吗？</source>
         <translation>Close now?</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/main_window.py" line="482" />
+        <location filename="../../miniqmt_gui/ui/main_window.py" line="624" />
         <source>关闭 miniqmt</source>
         <translation>Close miniqmt</translation>
     </message>
@@ -1346,32 +1452,33 @@ or run miniqmt demo first to see the whole chain.</translation>
 <context>
     <name>OrdersPanel</name>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="268" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="270" />
         <source>筛选：信号、方向、说明…</source>
+        <extracomment>(code, paper) → its orders and fills; ``""`` is the code until :meth:`set_code` names one</extracomment>
         <translation>Filter: signal, side, message…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="270" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="272" />
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="273" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="275" />
         <source>导出 CSV…</source>
         <translation>Export CSV…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="274" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="276" />
         <source>导出决策日志…</source>
         <translation>Export journal…</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="325" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="349" />
         <source>导出委托记录</source>
         <translation>Export orders</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="330" />
+        <location filename="../../miniqmt_gui/ui/orders_panel.py" line="354" />
         <source>导出决策日志</source>
         <translation>Export decision journal</translation>
     </message>
@@ -1682,7 +1789,7 @@ or run miniqmt demo first to see the whole chain.</translation>
     <message>
         <location filename="../../miniqmt_gui/ui/account_panel.py" line="92" />
         <source>今日盈亏</source>
-        <translation>Today's P/L</translation>
+        <translation>Today's P&amp;L</translation>
     </message>
     <message>
         <location filename="../../miniqmt_gui/ui/account_panel.py" line="95" />
@@ -2289,18 +2396,18 @@ If the Windows VM shares the Mac's folder through Parallels, check the sharing f
 <context>
     <name>window</name>
     <message>
-        <location filename="../../miniqmt_gui/ui/app.py" line="83" />
+        <location filename="../../miniqmt_gui/ui/app.py" line="87" />
         <source>参数文件无效，已使用默认参数：</source>
         <extracomment>how often a Python thread holding the GIL must offer it (default 5 ms). The GUI thread re-enters Python for every model/paint callback; a shorter interval bounds its wait behind the engine thread.</extracomment>
         <translation>Parameter file invalid, using the defaults: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/app.py" line="85" />
+        <location filename="../../miniqmt_gui/ui/app.py" line="89" />
         <source>配置文件无效，已使用默认设置：</source>
         <translation>Config file invalid, defaults used: </translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/app.py" line="160" />
+        <location filename="../../miniqmt_gui/ui/app.py" line="186" />
         <source>窗口已显示（%1 ms）</source>
         <translation>Window shown (%1 ms)</translation>
     </message>

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -136,3 +137,15 @@ def test_paper_crash_after_placing_does_not_place_twice(tmp_path, shared, clock,
     orders = again._route.broker.query_orders()
     assert len(orders) == 1
     assert again.book.positions[0].shares == 1000
+
+
+def test_each_code_of_a_portfolio_has_its_own_paper_executor_folder(tmp_path: Path) -> None:
+    from miniqmt_gui.live.paper import paper_executor_settings
+
+    first = EngineSettings(shared_dir=tmp_path / "s", work_dir=tmp_path / "w", paper=True)
+    second = first.model_copy(update={"code": "512890.SH", "primary": False})
+    assert first.paper_dir == tmp_path / "w" / PAPER_DIR  # v1.0.0's folder unchanged
+    a, b = paper_executor_settings(first), paper_executor_settings(second)
+    # two paper executors in one folder would share one journal and one signal file
+    assert a.state_dir != b.state_dir and a.shared_dir != b.shared_dir
+    assert first.paper_ledger_path != second.paper_ledger_path

@@ -115,8 +115,8 @@ def make_window(qtbot: Any, tmp_path: Path, shared: Path, clock: MarketClock, qs
 
     engine_changes: dict[str, Any] = {}
 
-    def factory(settings: EngineSettings, params: Any) -> Any:
-        return build_engine(settings.model_copy(update=engine_changes), params, clock=clock)
+    def factory(settings: EngineSettings, params: Any, **kw: Any) -> Any:
+        return build_engine(settings.model_copy(update=engine_changes), params, clock=clock, **kw)
 
     def make(paper: bool = True, stale_after_s: float = 300.0, show: bool = True,
              base_shares: int | None = 0, engine: dict[str, Any] | None = None, **extra: Any) -> MainWindow:
@@ -132,8 +132,8 @@ def make_window(qtbot: Any, tmp_path: Path, shared: Path, clock: MarketClock, qs
         windows.append(window)
         if show:
             window.show()
-        window.controller.start()
-        qtbot.waitUntil(lambda: window.controller.view is not None, timeout=10_000)
+        window.start_engines()
+        qtbot.waitUntil(lambda: all(c.view is not None for c in window.controllers.values()), timeout=10_000)
         return window
 
     yield make

@@ -46,8 +46,10 @@ def wavy_bars(end: datetime, n: int = 240, base: float = 1.0) -> list[Bar]:
 class QuoteFeed:
     """Writes ``shared_quote.json`` the way the bridge does: growing ``seq``, advancing time."""
 
-    def __init__(self, shared: Path, clock: MarketClock, bars: list[Bar] | None = None) -> None:
+    def __init__(self, shared: Path, clock: MarketClock, bars: list[Bar] | None = None,
+                 code: str = CODE, file_name: str = QUOTE_FILE) -> None:
         self.shared = shared
+        self.code, self.file_name = code, file_name
         self.clock = clock
         self.bars = bars if bars is not None else wavy_bars(clock())
         self.seq = 0
@@ -63,7 +65,7 @@ class QuoteFeed:
         now = self.clock()
         p = round(self.price, 3)
         return SharedQuote(
-            code=CODE, time=now, price=p, pre_close=self.bars[0].open, open=self.bars[0].open,
+            code=self.code, time=now, price=p, pre_close=self.bars[0].open, open=self.bars[0].open,
             high=max(b.high for b in self.bars), low=min(b.low for b in self.bars), volume=12_345_600,
             bid_price=[round(p - 0.001 * i, 3) for i in range(1, 6)],
             bid_vol=[1000.0 * i for i in range(1, 6)],
@@ -76,7 +78,7 @@ class QuoteFeed:
     def write(self, price: float | None = None) -> SharedQuote:
         """Write one quote (atomic, like the bridge)."""
         quote = self.quote(price)
-        write_message(self.shared / QUOTE_FILE, quote, fsync=False)
+        write_message(self.shared / self.file_name, quote, fsync=False)
         return quote
 
     def start(self, interval_s: float = 0.2) -> None:
