@@ -79,7 +79,7 @@ class LivePool:
         another code had spent in the meantime would take the pool below zero.
         """
         with self._lock:
-            return sum(_tied_up(book()) for book in self._books.values())
+            return sum(tied_up(book()) for book in self._books.values())
 
     def free_cash(self) -> float:
         """The pool's free cash: capital less what the lots hold (never below zero in use)."""
@@ -110,8 +110,9 @@ class LivePool:
             return PoolDecision(reason, cost, free, cash, self.pool.reserve, first_layer)
 
 
-def _tied_up(book: DashboardState) -> float:
-    """The cost of ``book``'s lots; while a signal is pending, the larger of after and before it."""
+def tied_up(book: DashboardState) -> float:
+    """What ``book`` ties up in the pool: the cost of its lots; while a signal is pending, the larger of
+    after and before it (a pending buy's lot counts at once, a pending sell's lots until its result)."""
     held = sum(lot.cost for lot in book.positions)
     if book.pending_signal is None or book.rollback is None:
         return held
