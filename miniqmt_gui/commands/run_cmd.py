@@ -43,6 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                            help="the base position in shares (broker = base + lots)")
     rehearsal.add_argument("--silent-s", type=float, help="silent period after a rejection (default 300 s)")
     rehearsal.add_argument("--poll-s", type=float, help="poll interval, no signal pending (default 0.05 s)")
+    rehearsal.add_argument("--pending-timeout-s", type=float,
+                           help="seconds without a result before the pending signal is written again "
+                                "(same id; default 120 s)")
     rehearsal.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                            help="override a strategy parameter (repeatable)")
     rehearsal.add_argument("--drain-file", type=Path,
@@ -111,7 +114,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
     if args.rehearsal:
         changes["session_only"] = False
     for name, field in (("base_shares", "base_shares"), ("silent_s", "silent_period_s"),
-                        ("poll_s", "poll_interval_s")):
+                        ("poll_s", "poll_interval_s"), ("pending_timeout_s", "pending_timeout_s")):
         if getattr(args, name) is not None:
             changes[field] = getattr(args, name)
     return changes

@@ -394,8 +394,12 @@ class LiveEngine:
         self._publish(BookEvent(new))
 
     def _entry(self, event: str, quote: SharedQuote | None = None, **fields: object) -> None:
+        """One decision-journal line; in a portfolio it carries the pool's free cash after the book it
+        describes (``pool_free``), so the pool's course over a run can be checked from the files."""
         ind = self._snap.as_dict() if self._snap is not None else {}
         b = self._book
+        if self._pool is not None and "pool_free" not in fields:
+            fields["pool_free"] = round(self._pool.free_cash(), 2)
         self._journal.append(
             event, self._clock(), seq=quote.seq if quote else None, price=quote.price if quote else None,
             indicators=ind, hold_layers=b.hold_layers, lot_shares=bk.lot_shares(b),

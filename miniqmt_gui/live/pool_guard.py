@@ -3,7 +3,8 @@
 One :class:`LivePool` is shared by the engines of all codes (each on its own thread in the app, or
 stepped in turn headless). It knows every engine's book, so the pool's free cash is
 
-    free = capital − Σ (cost of every held lot, the pending buy's optimistic lot included)
+    free = capital − Σ (cost of every held lot, the pending buy's optimistic lot included,
+                        and the lots of a pending sell until its result frees them)
 
 and a buy is judged by the strategy's one rule, :func:`miniqmt_gui.strategy.pool.pool_verdict`, on
 ``min(free, broker cash)`` — the broker's available cash less the BUY signals of other codes that are
@@ -71,9 +72,14 @@ class LivePool:
             yield
 
     def committed(self) -> float:
-        """Cash tied up in lots (held, and the optimistic lot of every pending buy), CNY."""
+        """Cash tied up in lots (held, and the optimistic lot of every pending buy), CNY.
+
+        A pending sell's lots still count: the book drops them when the signal is written, but the cash
+        is free only once they are sold — a cancelled or partly filled sell brings them back, and cash
+        another code had spent in the meantime would take the pool below zero.
+        """
         with self._lock:
-            return sum(sum(lot.cost for lot in book().positions) for book in self._books.values())
+            return sum(tied_up(book()) for book in self._books.values())
 
     def free_cash(self) -> float:
         """The pool's free cash: capital less what the lots hold (never below zero in use)."""
@@ -102,3 +108,12 @@ class LivePool:
             else:
                 reason = "" if verdict == POOL_OK else POOL_REASONS[verdict]
             return PoolDecision(reason, cost, free, cash, self.pool.reserve, first_layer)
+
+
+def tied_up(book: DashboardState) -> float:
+    """What ``book`` ties up in the pool: the cost of its lots; while a signal is pending, the larger of
+    after and before it (a pending buy's lot counts at once, a pending sell's lots until its result)."""
+    held = sum(lot.cost for lot in book.positions)
+    if book.pending_signal is None or book.rollback is None:
+        return held
+    return max(held, sum(lot.cost for lot in book.rollback.positions))

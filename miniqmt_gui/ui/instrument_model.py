@@ -2,7 +2,8 @@
 
 Everything here is pure arithmetic over :class:`~miniqmt_gui.ui.live_model.LiveView` frames that
 already reached the GUI thread (no engine, pool or file is touched from the GUI): the pool's free cash
-is its capital less the cost of the lots every code's book holds — the same figure
+is its capital less what every code's book ties up (:func:`~miniqmt_gui.live.pool_guard.tied_up`: the lots
+held, a pending sell's lots until its result) — the same figure
 :meth:`~miniqmt_gui.live.pool_guard.LivePool.free_cash` computes on the engines' side.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 
 from miniqmt_gui.live.events import TradingState
+from miniqmt_gui.live.pool_guard import tied_up
 from miniqmt_gui.strategy.portfolio import INSTRUMENT_PRESETS
 from miniqmt_gui.ui.live_model import LiveView
 from miniqmt_gui.ui.table_models import AnyIndex, Column, RowsModel, fmt_number, pnl_color
@@ -44,6 +46,13 @@ class InstrumentRow:
     state: TradingState | None = None
     reason: str = ""
     pending: bool = False
+    #: what the row's book ties up in the pool (None: ``cost``; more while a sell is pending)
+    pool_cost: float | None = None
+
+    @property
+    def tied(self) -> float:
+        """What the row ties up in the pool."""
+        return self.cost if self.pool_cost is None else self.pool_cost
 
 
 def instrument_row(code: str, view: LiveView | None, pnl: float = math.nan) -> InstrumentRow:
@@ -59,7 +68,7 @@ def instrument_row(code: str, view: LiveView | None, pnl: float = math.nan) -> I
     held = sum(lot.shares for lot in lots)
     return InstrumentRow(code, name, price, change, len(lots), sum(lot.cost for lot in lots),
                          held * price if held else 0.0, pnl, snap.status.state, snap.status.reason,
-                         snap.book.pending_signal is not None)
+                         snap.book.pending_signal is not None, tied_up(snap.book))
 
 
 @dataclass(frozen=True)
@@ -71,23 +80,26 @@ class PortfolioTotals:
     pnl: float
     capital: float
     reserve: float
+    #: what the books tie up in the pool (the lots' cost, plus a pending sell's lots until its result)
+    tied: float = 0.0
 
     @property
     def free_cash(self) -> float:
-        """The pool's free cash: capital less the cost of every held lot."""
-        return self.capital - self.cost
+        """The pool's free cash: capital less what the books tie up."""
+        return self.capital - self.tied
 
     @property
     def utilisation(self) -> float:
         """Share of the pool tied up in lots (0–1)."""
-        return self.cost / self.capital if self.capital > 0 else math.nan
+        return self.tied / self.capital if self.capital > 0 else math.nan
 
 
 def portfolio_totals(rows: list[InstrumentRow], capital: float, reserve: float) -> PortfolioTotals:
     """Sum ``rows`` (a code without a price yet adds nothing to the value; NaN P&L counts as 0)."""
     value = sum(r.value for r in rows if not math.isnan(r.value))
     pnl = sum(r.pnl for r in rows if not math.isnan(r.pnl))
-    return PortfolioTotals(sum(r.cost for r in rows), value, pnl, capital, reserve)
+    return PortfolioTotals(sum(r.cost for r in rows), value, pnl, capital, reserve,
+                           sum(r.tied for r in rows))
 
 
 def _pct(value: Any) -> str:

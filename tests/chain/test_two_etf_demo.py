@@ -60,3 +60,19 @@ def test_the_fake_serves_each_code_its_own_replay(tmp_path: Path) -> None:
         assert bars is not None and bars["InstrumentID"] == "512890"
     finally:
         terminal.shutdown()
+
+
+def test_the_engine_takes_the_pending_timeout_of_the_options(tmp_path: Path) -> None:
+    """Fast chain tests re-send a lost signal after seconds, not the engine's 120 s."""
+    import argparse
+
+    from miniqmt_gui.commands import run_cmd
+    from miniqmt_gui.rehearsal.demo.runner import ChainRun
+
+    argv = ChainRun(tmp_path, DemoOptions(codes=CODES, pending_timeout_s=5.0)).engine_argv()
+    assert argv[argv.index("--pending-timeout-s") + 1] == "5.0"
+    assert "--pending-timeout-s" not in ChainRun(tmp_path, DemoOptions()).engine_argv()
+    parser = argparse.ArgumentParser()
+    run_cmd.add_arguments(parser)
+    args = parser.parse_args(["--headless", "--rehearsal", "--pending-timeout-s", "5"])
+    assert run_cmd._overrides(args) == {"session_only": False, "pending_timeout_s": 5.0}

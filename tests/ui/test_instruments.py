@@ -143,6 +143,13 @@ def test_totals_sum_the_rows_and_the_pool_frees_what_lots_do_not_hold() -> None:
     assert rows[2].name == "华泰柏瑞红利低波ETF" and rows[2].state is None
 
 
+def test_a_pending_sell_frees_no_pool_cash_until_its_result() -> None:
+    """As the engines' pool (tests/portfolio/test_live_pool.py): the sold lots' cost stays tied up."""
+    rows = [InstrumentRow("159201.SZ", "", 1.0, 0.0, 0, 0.0, 0.0, 0.0, pool_cost=20_000.0)]
+    totals = portfolio_totals(rows, 100_000.0, 10_000.0)
+    assert totals.cost == 0.0 and totals.free_cash == 80_000.0 and totals.utilisation == 0.2
+
+
 def test_one_code_keeps_the_v1_window_without_a_list(make_window) -> None:
     window = make_window()
     assert window.instruments is None and list(window.controllers) == [FIRST]

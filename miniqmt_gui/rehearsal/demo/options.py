@@ -52,6 +52,10 @@ class DemoOptions:
     codes: tuple[str, ...] = ("159201.SZ",)
     #: several codes: no new first layer below this much free pool cash (CNY)
     pool_reserve: float = 50_000.0
+    #: the engine re-writes a pending signal after this many seconds without a result (None: its 120 s)
+    pending_timeout_s: float | None = None
+    #: several codes: the pool's capital (CNY); None = the default (the sum of the presets' flow capital)
+    pool_capital: float | None = None
 
     @property
     def portfolio(self) -> bool:

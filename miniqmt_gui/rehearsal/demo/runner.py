@@ -70,6 +70,7 @@ class ChainRun:
             "--work-dir", str(self.layout.app_work), "--base-shares", str(self.base),
             "--silent-s", repr(o.silent_period_s), "--poll-s", repr(o.engine_poll_s),
             "--drain-file", str(self.layout.drain_file),
+            *(["--pending-timeout-s", repr(o.pending_timeout_s)] if o.pending_timeout_s else []),
             *[arg for item in o.params for arg in ("--set", item)],
         )
 

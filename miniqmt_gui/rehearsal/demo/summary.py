@@ -166,20 +166,28 @@ def _pnl_block(pnl: Pnl) -> dict[str, float]:
 
 
 def per_code_summary(layout: DemoLayout, record: BrokerRecord, bases: dict[str, int]) -> dict[str, Any]:
-    """The two-ETF demo: each code's signals, orders, book against the broker and grid P&L (the
-    top-level figures of :func:`build_summary` are the primary code's, its ``orders`` and ``duplicates``
-    the account's)."""
+    """The two-ETF demo: each code's signals, results, orders, book against the broker and grid P&L, and
+    the lowest free cash of the shared pool any engine journaled (``pool_free``). The top-level figures of
+    :func:`build_summary` are the primary code's; ``orders``, ``fills``, ``results`` and ``duplicates``
+    there are the account's."""
     codes: dict[str, Any] = {}
+    outcomes = executor_outcomes(layout)
     for index, (code, base) in enumerate(bases.items()):
         journal = layout.decisions_for(code, index == 0)
         ids, reemitted, applied = engine_signals(layout, journal)
+        mine = {sid: r for sid, r in outcomes.items() if r.get("code") == code}
         codes[code] = {
-            "signals": len(ids), "signals_reemitted": reemitted,
+            "signals": len(ids), "signals_reemitted": reemitted, "results": len(mine),
+            "signals_without_result": [s for s in ids if s not in mine],
             "results_applied_twice": [s for s, n in applied.items() if n > 1],
             "orders": sum(1 for o in record.orders.values() if o.code == code),
             "pool_refusals": sum(1 for e in read_jsonl(journal) if e.get("event") == "pool_refused"),
             **_book_block(layout, record, base, code),
             "pnl": _pnl_block(grid_pnl(record, code)),
         }
+    frees = [float(e["pool_free"]) for i, code in enumerate(bases)
+             for e in read_jsonl(layout.decisions_for(code, i == 0))
+             if isinstance(e.get("pool_free"), int | float)]
     return {"codes": codes, "all_books_match": all(c["match"] for c in codes.values()),
+            "pool_min_free": min(frees) if frees else None,
             "market": "synthetic (generated sample, not market data), one sample per code"}
