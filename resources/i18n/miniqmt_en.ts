@@ -651,62 +651,63 @@ They disagree, so new buys are paused (sells continue).
 <context>
     <name>InstrumentModel</name>
     <message>
-        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="103" />
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="115" />
         <source>运行中</source>
+        <extracomment>what the row's book ties up in the pool (None: ``cost``; more while a sell is pending) what the books tie up in the pool (the lots' cost, plus a pending sell's lots until its result)</extracomment>
         <translation>Running</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="104" />
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="116" />
         <source>已停止</source>
         <translation>Stopped</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="105" />
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="117" />
         <source>只卖不买</source>
         <translation>Sell only</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="106" />
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="118" />
         <source>已熔断</source>
         <translation>Halted</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="108" />
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="120" />
         <source>代码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="109" />
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="121" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="110" />
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="122" />
         <source>最新价</source>
         <translation>Last</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="111" />
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="123" />
         <source>涨跌幅</source>
         <translation>Change</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="112" />
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="124" />
         <source>持有层数</source>
         <translation>Layers held</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="113" />
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="125" />
         <source>今日盈亏</source>
         <translation>Today's P&amp;L</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="114" />
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="126" />
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="134" />
+        <location filename="../../miniqmt_gui/ui/instrument_model.py" line="146" />
         <source> · 委托中</source>
         <translation> · order out</translation>
     </message>
@@ -1142,7 +1143,7 @@ Once the bridge (miniqmt-bridge) writes into the shared folder, today's 09:30–
     <message>
         <location filename="../../miniqmt_gui/ui/main_window.py" line="178" />
         <source>%1 的引擎尚未就绪</source>
-        <translation type="unfinished" />
+        <translation>The engine of %1 is not ready yet</translation>
     </message>
     <message>
         <location filename="../../miniqmt_gui/ui/main_window.py" line="255" />
@@ -1212,12 +1213,12 @@ Once the bridge (miniqmt-bridge) writes into the shared folder, today's 09:30–
     <message>
         <location filename="../../miniqmt_gui/ui/main_window.py" line="491" />
         <source>设置底仓</source>
-        <translation type="unfinished" />
+        <translation>Set base position</translation>
     </message>
     <message>
         <location filename="../../miniqmt_gui/ui/main_window.py" line="491" />
         <source>%1 的底仓（股，不参与网格交易）：</source>
-        <translation type="unfinished" />
+        <translation>Base position of %1 (shares, not traded by the grid):</translation>
     </message>
     <message>
         <location filename="../../miniqmt_gui/ui/main_window.py" line="499" />
