@@ -115,13 +115,22 @@ def test_a_buy_of_one_code_shows_in_its_own_orders_and_the_pool_line(two, qtbot,
     qtbot.waitUntil(lambda: _row(window, SECOND)["layers"] == 1, timeout=15_000)
     assert window.controllers[FIRST].view.snapshot.book.positions == []
     # the first code is on show: its orders are empty, the chart shows no fill
+    chart = window.live.chart
     assert window.live.orders.model.rowCount() == 0
+    qtbot.wait(400)
+    assert len(chart.fill_buys.data) == 0 and window.live.layers.model.row(1).state is LayerState.EMPTY
     window.instruments.select(SECOND)
     qtbot.waitUntil(lambda: window.live.orders.model.rowCount() == 1, timeout=5000)
     assert window.live.orders.model.rows()[0]["direction"] == "BUY"
     qtbot.waitUntil(lambda: window.live.layers.model.row(1).state is LayerState.HELD, timeout=5000)
+    qtbot.waitUntil(lambda: len(chart.fill_buys.data) == 1, timeout=5000)
     window.instruments.select(FIRST)
     assert window.live.orders.model.rowCount() == 0
+    assert window.live.layers.model.row(1).state is LayerState.EMPTY
+    qtbot.waitUntil(lambda: len(chart.fill_buys.data) == 0, timeout=5000)
+    # each code's simulated account in its own folder (one paper executor journal per code)
+    folders = {c.settings.paper_dir for c in window.controllers.values()}
+    assert len(folders) == 2 and all((f / "executor").is_dir() for f in folders)
 
     def pool_line_matches_the_book() -> bool:
         free = CAPITAL - sum(lot.cost for lot in window.views[SECOND].snapshot.book.positions)
