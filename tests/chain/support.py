@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -84,3 +86,20 @@ class Executor:
     def orders(self) -> int:
         """Broker orders so far."""
         return len(self.broker.query_orders() or [])
+
+
+def share_outage(shared: Path, tmp_path: Path, seconds: float) -> None:
+    """The shared folder goes away for ``seconds``. A process writing meanwhile creates a local folder at
+    its path (``mkdir(parents=True)``); when the share returns, that folder and what was written into it
+    are lost (moved aside), as writes into a vanished share are."""
+    away = tmp_path / "share-away"
+    shared.rename(away)
+    time.sleep(seconds)
+    for attempt in range(50):
+        try:
+            away.rename(shared)
+            return
+        except OSError:  # recreated meanwhile: its writes are lost
+            with contextlib.suppress(OSError):
+                shared.rename(tmp_path / f"written-during-outage-{attempt}")
+    raise AssertionError("the shared folder could not be restored")

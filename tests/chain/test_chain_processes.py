@@ -29,6 +29,8 @@ from miniqmt_gui.rehearsal.demo.torture import FAST_GRID, torture
 from miniqmt_gui.rehearsal.demo.verify import verify
 from windows_bridge.contract.files import STATE_FILE
 
+from .support import share_outage
+
 FAST = DemoOptions(speed=120.0, interval_s=0.2, order_timeout_s=2.0, silent_period_s=1.0, lead_s=2.0,
                    params=FAST_GRID)
 
@@ -43,10 +45,7 @@ def test_end_to_end_with_a_share_outage(tmp_path: Path) -> None:
     chain.start()
     try:
         time.sleep(12)
-        away = tmp_path / "share-away"
-        chain.layout.shared.rename(away)  # the share disappears (VM suspended, sharing off)
-        time.sleep(3)
-        away.rename(chain.layout.shared)
+        share_outage(chain.layout.shared, tmp_path, 3.0)  # the share disappears (VM suspended, sharing off)
         time.sleep(12)
         assert _failures(chain) == []
         assert chain.drain()

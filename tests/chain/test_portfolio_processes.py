@@ -15,7 +15,6 @@ pool is made small enough to bind (refusals happen), so "never negative" is chec
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -30,6 +29,8 @@ from miniqmt_gui.rehearsal.demo.runner import ChainRun
 from miniqmt_gui.rehearsal.demo.summary import book_state, read_jsonl
 from miniqmt_gui.rehearsal.demo.verify import code_files, verify_code
 from windows_bridge.contract.market_hours import now_shanghai
+
+from .support import share_outage
 
 A, B = "159201.SZ", "512890.SH"
 CODES = (A, B)
@@ -140,23 +141,6 @@ class Attacker:
         self.hostile += 1
 
 
-def _share_outage(chain: ChainRun, tmp_path: Path, seconds: float) -> None:
-    """The shared folder goes away for ``seconds``. A process writing meanwhile creates a local folder at
-    its path (``mkdir(parents=True)``); when the share returns, that folder and what was written into it
-    are lost (moved aside), as writes into a vanished share are."""
-    away = tmp_path / "share-away"
-    chain.layout.shared.rename(away)
-    time.sleep(seconds)
-    for attempt in range(50):
-        try:
-            away.rename(chain.layout.shared)
-            return
-        except OSError:  # recreated meanwhile: its writes are lost
-            with contextlib.suppress(OSError):
-                chain.layout.shared.rename(tmp_path / f"written-during-outage-{attempt}")
-    raise AssertionError("the shared folder could not be restored")
-
-
 def _answered_since(chain: ChainRun, code: str, since: datetime) -> int:
     """``code``'s signals emitted at or after ``since`` whose result the engine has applied."""
     sent, applied = set(), set()
@@ -205,7 +189,7 @@ def test_two_codes_as_processes_with_faults_on_one(chain: ChainRun, tmp_path: Pa
     a_during = _answered_since(chain, A, fault_began)
 
     # 2. the share disappears for a moment
-    _share_outage(chain, tmp_path, 2.0)
+    share_outage(chain.layout.shared, tmp_path, 2.0)
 
     # 3. crashes: the executor, then the engine (both codes) with B's book file corrupted meanwhile
     executor, engine = chain.supervisor.get(EXECUTOR), chain.supervisor.get(ENGINE)
