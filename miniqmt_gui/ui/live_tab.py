@@ -60,6 +60,7 @@ class Banner(QFrame):
         self.button.setVisible(False)
         self.action: str = ""
         self.key: str = ""
+        self._shown: tuple[str, ...] | None = None
         self.button.clicked.connect(lambda: self.actionRequested.emit(self.action))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
@@ -73,7 +74,13 @@ class Banner(QFrame):
         return self.label.text()
 
     def show_warning(self, warning: Warning | None, buttons: dict[str, str]) -> None:
-        """Show ``warning`` (``None`` hides the banner)."""
+        """Show ``warning`` (``None`` hides the banner); the same warning again changes nothing (a style
+        sheet re-polishes and repaints the banner: once per view was the idle app's largest cost)."""
+        shown = None if warning is None else (warning.key, warning.level, warning.text, warning.action,
+                                              buttons.get(warning.action, ""))
+        if shown == self._shown:
+            return
+        self._shown = shown
         if warning is None:
             self.key, self.action = "", ""
             self.setVisible(False)

@@ -83,3 +83,23 @@ def test_chart_redraw_rate_is_capped(make_window, qtbot, feed):
         chart.set_view(view)
     qtbot.wait(450)
     assert chart.redraws - before <= 4
+
+
+def test_the_banner_restyles_only_when_its_warning_changes(qtbot):
+    from miniqmt_gui.ui.banner import AMBER, RED, Warning
+    from miniqmt_gui.ui.live_tab import Banner
+
+    banner = Banner()
+    qtbot.addWidget(banner)
+    styled: list[str] = []
+    real = banner.setStyleSheet
+    banner.setStyleSheet = lambda sheet: (styled.append(sheet), real(sheet))
+    stale = Warning("stale", RED, STALE)
+    for _ in range(3):  # a view per quote with the same warning: one re-style (it repaints the banner)
+        banner.show_warning(stale, {})
+    assert len(styled) == 1 and banner.text() == STALE and not banner.isHidden()
+    banner.show_warning(Warning("stale", AMBER, STALE), {})
+    banner.show_warning(None, {})
+    assert len(styled) == 2 and banner.isHidden()
+    banner.show_warning(stale, {})
+    assert len(styled) == 3 and not banner.isHidden()
