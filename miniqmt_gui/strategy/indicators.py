@@ -173,13 +173,16 @@ def prepare_arrays(bars: BarArrays, params: StrategyParams | None = None) -> Pre
     """Compute indicators, drop rows where any is undefined and return arrays for the loop."""
     p = params or StrategyParams()
     m = _matrix(bars.high, bars.low, bars.close, p)
-    keep = ~np.isnan(m).any(axis=0)
+    defined = ~np.isnan(m).any(axis=0)
+    first = int(np.argmax(defined)) if defined.any() else defined.size
+    # the usual case, undefined only during the warm-up: views instead of copies
+    keep: slice | np.ndarray = slice(first, None) if defined[first:].all() else defined
     local = bars.local_s[keep]
     return PreparedBars(
         utc_ns=bars.utc_ns[keep], open=_f64(bars.open[keep]), high=_f64(bars.high[keep]),
         low=_f64(bars.low[keep]), close=_f64(bars.close[keep]), atr=m[R.I_ATR, keep],
         atr_avg=m[R.I_ATR_AVG, keep], slope=m[R.I_SLOPE, keep], rsi=m[R.I_RSI, keep],
-        seconds=local % 86_400, day=local // 86_400, warmup_rows=int((~keep).sum()),
+        seconds=local % 86_400, day=local // 86_400, warmup_rows=int((~defined).sum()),
     )
 
 
