@@ -22,6 +22,9 @@ are refused ``insufficient_volume`` — correct, but not what this measures).
 Idle CPU: a second chain with the shipped settings (bridge every 3 s) on a market that does not move;
 CPU time of each process over ``--idle-s`` seconds, and of each thread: the executor's figure is also
 given without the xtquant fake's market pump thread (``fake_qmt``), which stands in for QMT itself.
+The flat bars are replayed ``--idle-speed`` times faster than real time (60: a new one-minute bar every
+second, so every quote brings new bars and the app redraws its chart; 1: a quiet market as it is, a new
+bar each minute and quotes in between that change nothing but their time).
 
     python benchmarks/latency.py [--signals 200] [--idle-s 30]
 """
@@ -188,15 +191,17 @@ def thread_cpu(pid: int) -> dict[str, float]:
     return out
 
 
-def measure_idle(root: Path, seconds: float, polls: dict[str, float], gui: bool = False) -> dict[str, Any]:
+def measure_idle(root: Path, seconds: float, polls: dict[str, float], gui: bool = False,
+                 speed: float = 60.0) -> dict[str, Any]:
     """CPU % of each process (and thread) on a motionless market with the shipped settings.
 
-    With ``gui`` the desktop app (offscreen, started, live route) replaces the headless engine.
+    With ``gui`` the desktop app (offscreen, started, live route) replaces the headless engine;
+    ``speed``: how much faster than real time the flat bars are replayed.
     """
     bars = write_bars(root / "flat.csv", flat(days=2))
-    options = DemoOptions(speed=60.0, interval_s=Settings().quote_interval_s, lead_s=1.0,
+    options = DemoOptions(speed=speed, interval_s=Settings().quote_interval_s, lead_s=1.0,
                           replay_source=str(bars), **polls)
-    chain = ChainRun(root / ("idle_app" if gui else "idle"), options)
+    chain = ChainRun(root / f"idle{'_app' if gui else ''}_x{speed:g}", options)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     chain.start(gui=gui)
     try:
@@ -223,6 +228,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--signals", type=int, default=200)
     parser.add_argument("--idle-s", type=float, default=20.0)
+    parser.add_argument("--idle-speed", type=float, default=60.0, help="replay speed of the idle market")
+    parser.add_argument("--idle-only", action="store_true", help="skip the latency part")
     parser.add_argument("--limit-s", type=float, default=600.0)
     parser.add_argument("--quote-interval", type=float, default=0.5)
     parser.add_argument("--executor-poll", type=float, help="override the shipped executor poll (s)")
@@ -235,10 +242,14 @@ def main() -> None:
         polls["engine_poll_s"] = args.engine_poll
     with tempfile.TemporaryDirectory(prefix="miniqmt-latency-") as tmp:
         root = Path(tmp)
-        result = {"settings": polls | {"quote_interval_s": args.quote_interval},
-                  "latency": measure_latency(root, args.signals, args.limit_s, polls, args.quote_interval),
-                  "idle_cpu_percent": measure_idle(root, args.idle_s, polls),
-                  "idle_cpu_percent_desktop_app": measure_idle(root, args.idle_s, polls, gui=True)[APP]}
+        result: dict[str, Any] = {"settings": polls | {"quote_interval_s": args.quote_interval,
+                                                       "idle_speed": args.idle_speed}}
+        if not args.idle_only:
+            result["latency"] = measure_latency(root, args.signals, args.limit_s, polls, args.quote_interval)
+        result["idle_cpu_percent"] = measure_idle(root, args.idle_s, polls, speed=args.idle_speed)
+        app = measure_idle(root, args.idle_s, polls, gui=True, speed=args.idle_speed)
+        result["idle_cpu_percent_desktop_app"] = app[APP]
+        result["idle_cpu_percent_desktop_app_threads"] = app[f"{APP}_threads"]
     print(json.dumps(result, indent=1))
 
 
