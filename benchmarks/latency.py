@@ -11,7 +11,10 @@ signals have been answered. For every signal: from the quote that triggered it b
 a watcher thread that stats the file every 3 ms) to the engine applying its result to the book (the
 decision journal's ``result`` line, written after the book is saved), with the three stages: quote →
 signal written (engine), signal → result written (executor, fill included), result → applied (engine).
-The replay runs 40× (a bar lasts 1.5 s), so an order meets the price it was decided on.
+The replay runs 40× (a bar lasts 1.5 s), so an order meets the price it was decided on. It starts 8 s
+after the chain (``lead_s``): the engine must take its first anchor from the history as written, which
+ends on a high bar; an engine that came up after the replay had moved could anchor on a low bar, and a
+one-tick grid anchored there never buys (a run with no signal at all, seen on a loaded machine).
 The bridge writes a quote every ``--quote-interval`` seconds (0.5; shipped 3 s — the interval sets how
 many signals a minute can carry, not how long one takes).
 
@@ -117,7 +120,7 @@ def measure_latency(root: Path, signals: int, limit_s: float, polls: dict[str, f
     """Run the chain until ``signals`` results were applied; percentiles in ms."""
     bars = write_bars(root / "zigzag.csv", zigzag(days=8))
     options = DemoOptions(speed=40.0, interval_s=quote_interval_s, fill_ratio=1.0,
-                          order_timeout_s=2.0, silent_period_s=0.5, lead_s=3.0, params=FAST_GRID,
+                          order_timeout_s=2.0, silent_period_s=0.5, lead_s=8.0, params=FAST_GRID,
                           replay_source=str(bars), base_value=20_000_000.0, **polls)
     chain = ChainRun(root / "latency", options)
     chain.start()
