@@ -11,7 +11,10 @@ signals have been answered. For every signal: from the quote that triggered it b
 a watcher thread that stats the file every 3 ms) to the engine applying its result to the book (the
 decision journal's ``result`` line, written after the book is saved), with the three stages: quote →
 signal written (engine), signal → result written (executor, fill included), result → applied (engine).
-The replay runs 40× (a bar lasts 1.5 s), so an order meets the price it was decided on.
+The replay runs 40× (a bar lasts 1.5 s), so an order meets the price it was decided on. It starts 8 s
+after the chain (``lead_s``): the engine must take its first anchor from the history as written, which
+ends on a high bar; an engine that came up after the replay had moved could anchor on a low bar, and a
+one-tick grid anchored there never buys (a run with no signal at all, seen on a loaded machine).
 The bridge writes a quote every ``--quote-interval`` seconds (0.5; shipped 3 s — the interval sets how
 many signals a minute can carry, not how long one takes).
 
@@ -22,6 +25,9 @@ are refused ``insufficient_volume`` — correct, but not what this measures).
 Idle CPU: a second chain with the shipped settings (bridge every 3 s) on a market that does not move;
 CPU time of each process over ``--idle-s`` seconds, and of each thread: the executor's figure is also
 given without the xtquant fake's market pump thread (``fake_qmt``), which stands in for QMT itself.
+The flat bars are replayed ``--idle-speed`` times faster than real time (60: a new one-minute bar every
+second, so every quote brings new bars and the app redraws its chart; 1: a quiet market as it is, a new
+bar each minute and quotes in between that change nothing but their time).
 
     python benchmarks/latency.py [--signals 200] [--idle-s 30]
 """
@@ -114,7 +120,7 @@ def measure_latency(root: Path, signals: int, limit_s: float, polls: dict[str, f
     """Run the chain until ``signals`` results were applied; percentiles in ms."""
     bars = write_bars(root / "zigzag.csv", zigzag(days=8))
     options = DemoOptions(speed=40.0, interval_s=quote_interval_s, fill_ratio=1.0,
-                          order_timeout_s=2.0, silent_period_s=0.5, lead_s=3.0, params=FAST_GRID,
+                          order_timeout_s=2.0, silent_period_s=0.5, lead_s=8.0, params=FAST_GRID,
                           replay_source=str(bars), base_value=20_000_000.0, **polls)
     chain = ChainRun(root / "latency", options)
     chain.start()
@@ -188,15 +194,17 @@ def thread_cpu(pid: int) -> dict[str, float]:
     return out
 
 
-def measure_idle(root: Path, seconds: float, polls: dict[str, float], gui: bool = False) -> dict[str, Any]:
+def measure_idle(root: Path, seconds: float, polls: dict[str, float], gui: bool = False,
+                 speed: float = 60.0) -> dict[str, Any]:
     """CPU % of each process (and thread) on a motionless market with the shipped settings.
 
-    With ``gui`` the desktop app (offscreen, started, live route) replaces the headless engine.
+    With ``gui`` the desktop app (offscreen, started, live route) replaces the headless engine;
+    ``speed``: how much faster than real time the flat bars are replayed.
     """
     bars = write_bars(root / "flat.csv", flat(days=2))
-    options = DemoOptions(speed=60.0, interval_s=Settings().quote_interval_s, lead_s=1.0,
+    options = DemoOptions(speed=speed, interval_s=Settings().quote_interval_s, lead_s=1.0,
                           replay_source=str(bars), **polls)
-    chain = ChainRun(root / ("idle_app" if gui else "idle"), options)
+    chain = ChainRun(root / f"idle{'_app' if gui else ''}_x{speed:g}", options)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     chain.start(gui=gui)
     try:
@@ -223,6 +231,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--signals", type=int, default=200)
     parser.add_argument("--idle-s", type=float, default=20.0)
+    parser.add_argument("--idle-speed", type=float, default=60.0, help="replay speed of the idle market")
+    parser.add_argument("--idle-only", action="store_true", help="skip the latency part")
     parser.add_argument("--limit-s", type=float, default=600.0)
     parser.add_argument("--quote-interval", type=float, default=0.5)
     parser.add_argument("--executor-poll", type=float, help="override the shipped executor poll (s)")
@@ -235,10 +245,14 @@ def main() -> None:
         polls["engine_poll_s"] = args.engine_poll
     with tempfile.TemporaryDirectory(prefix="miniqmt-latency-") as tmp:
         root = Path(tmp)
-        result = {"settings": polls | {"quote_interval_s": args.quote_interval},
-                  "latency": measure_latency(root, args.signals, args.limit_s, polls, args.quote_interval),
-                  "idle_cpu_percent": measure_idle(root, args.idle_s, polls),
-                  "idle_cpu_percent_desktop_app": measure_idle(root, args.idle_s, polls, gui=True)[APP]}
+        result: dict[str, Any] = {"settings": polls | {"quote_interval_s": args.quote_interval,
+                                                       "idle_speed": args.idle_speed}}
+        if not args.idle_only:
+            result["latency"] = measure_latency(root, args.signals, args.limit_s, polls, args.quote_interval)
+        result["idle_cpu_percent"] = measure_idle(root, args.idle_s, polls, speed=args.idle_speed)
+        app = measure_idle(root, args.idle_s, polls, gui=True, speed=args.idle_speed)
+        result["idle_cpu_percent_desktop_app"] = app[APP]
+        result["idle_cpu_percent_desktop_app_threads"] = app[f"{APP}_threads"]
     print(json.dumps(result, indent=1))
 
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from miniqmt_gui.strategy import rules
-from miniqmt_gui.strategy.indicators import IndicatorSnapshot, indicators_from_bars
+from miniqmt_gui.strategy.indicators import IndicatorSnapshot, indicators_from_arrays
 from miniqmt_gui.strategy.params import StrategyParams
 from windows_bridge.contract.market_hours import SHANGHAI, as_shanghai
 from windows_bridge.contract.messages import Bar, BookLot, DashboardState
@@ -109,7 +109,10 @@ class GridDecider:
         """Indicators of the last completed bar."""
         if not bars:
             return IndicatorSnapshot.empty()
-        return indicators_from_bars(bars_frame(bars), self.params)
+        high = np.array([b.high for b in bars], dtype=np.float64)
+        low = np.array([b.low for b in bars], dtype=np.float64)
+        close = np.array([b.close for b in bars], dtype=np.float64)
+        return indicators_from_arrays(high, low, close, as_shanghai(bars[-1].time), self.params)
 
     def decide(
         self, book: DashboardState, price: float, snapshot: IndicatorSnapshot, now: datetime

@@ -3,7 +3,8 @@
 One :meth:`LiveEngine.step` is one poll cycle, without sleeping:
 
 1. apply queued commands (start / stop / sell-only / halt / resume / set_params);
-2. notice the ``STOP`` file (kill switch);
+2. notice the ``STOP`` file (kill switch): before every decision on a new quote, on every step while
+   a command or a signal is outstanding, and at least every second in between (``IDLE_REFRESH_S``);
 3. on the first step, recover a signal left pending by a crash (:mod:`.recovery`);
 4. while a signal is pending, read its result and apply it exactly once (:mod:`.book`);
 5. read ``shared_quote.json``; on a new ``seq``: advance the cool-down clock, sync with the broker
@@ -101,6 +102,11 @@ log = logging.getLogger(__name__)
 CHECKPOINTS = ("before_state", "after_state", "after_signal", "applying_result")
 
 
+#: between quotes, with nothing pending, the STOP scan and the status (ages, staleness, link) are
+#: refreshed this often; a new quote, a command, an event or an outstanding signal refreshes them at once
+IDLE_REFRESH_S = 1.0
+
+
 def random_token() -> str:
     """8 lowercase hex digits for a new signal id."""
     return secrets.token_hex(4)
@@ -180,6 +186,9 @@ class LiveEngine:
         self._state = TradingState.STOPPED
         self._why = "why_not_started"
         self._stop_present = False
+        self._next_stop_scan = 0.0
+        self._next_status = 0.0
+        self._events = 0  # events published so far (a step that published one refreshes the status)
         self._needs_recovery = True
         self._seen_seq: int | None = None
         self._silent_until: float | None = None
@@ -285,9 +294,9 @@ class LiveEngine:
         A failure propagates (tests inject crashes this way); hosts call :meth:`run_step`, which applies
         the engine's one failure policy.
         """
-        self._run_commands()
-        # fails closed: STOP.txt, stop, a folder or a link named so all count (contract.files.kill_switch)
-        self._stop_present = kill_switch(self.settings.shared_dir) is not None
+        events, inputs = self._events, (self._stop_present, self._reader.error, self._reader.refused)
+        busy = self._run_commands() or self._book.pending_signal is not None or self._needs_recovery
+        scanned = self._scan_stop(busy)
         if not self._own():
             self._watch()
             return
@@ -301,8 +310,12 @@ class LiveEngine:
             self._watch_pending()
         quote = self._poll_quote()
         if quote is not None and quote.seq != self._seen_seq:
+            if not scanned:
+                self._scan_stop(True)  # every decision sees the kill switch as it is now
             self._on_new_quote(quote)
-        self._refresh_status()
+        if (busy or self._events != events or self._mono() >= self._next_status
+                or inputs != (self._stop_present, self._reader.error, self._reader.refused)):
+            self._refresh_status()
 
     def wait_for_ownership(self, timeout_s: float = 5.0, sleep: Callable[[float], None] = time.sleep) -> bool:
         """Beat the owner lock until this engine owns the folder (a claim is confirmed one beat later).
@@ -355,7 +368,20 @@ class LiveEngine:
     # ------------------------------------------------------------------ internals: plumbing
 
     def _publish(self, event: EngineEvent) -> None:
+        self._events += 1
         self._hub.publish(event)
+
+    def _scan_stop(self, now: bool) -> bool:
+        """Look for the kill switch (a folder listing) when ``now`` or due; True when it looked.
+
+        Fails closed: STOP.txt, stop, a folder or a link named so all count (contract.files.kill_switch).
+        """
+        mono = self._mono()
+        if not now and mono < self._next_stop_scan:
+            return False
+        self._stop_present = kill_switch(self.settings.shared_dir) is not None
+        self._next_stop_scan = mono + IDLE_REFRESH_S
+        return True
 
     def _say(self, level: int, key: str, **values: object) -> None:
         message = text(key, self.settings.lang, **values)
@@ -408,8 +434,10 @@ class LiveEngine:
 
     # ------------------------------------------------------------------ internals: commands and status
 
-    def _run_commands(self) -> None:
-        for command in self._commands.drain():
+    def _run_commands(self) -> bool:
+        """Apply the queued commands; True when there were any."""
+        commands = self._commands.drain()
+        for command in commands:
             if isinstance(command, SetState):
                 self._state, self._why = command.state, command.reason or "why_user"
             elif isinstance(command, Resume):
@@ -424,6 +452,7 @@ class LiveEngine:
                 self._adopt()
             elif isinstance(command, SellLayer | CancelPending | EditLots):
                 self._manual(command)
+        return bool(commands)
 
     def _manual(self, command: SellLayer | CancelPending | EditLots) -> None:
         """Run a manual intervention, or say why not (never silently)."""
@@ -502,6 +531,7 @@ class LiveEngine:
         return compute_status(cond, self.settings.lang)
 
     def _refresh_status(self) -> EngineStatus:
+        self._next_status = self._mono() + IDLE_REFRESH_S
         status = self._compute_status()
         changed = (status.state, status.blockers, status.reason) != (
             self._status.state, self._status.blockers, self._status.reason)

@@ -123,21 +123,26 @@ def _parse_decimal(buf: np.ndarray, a: int, b: int) -> float:
 
 
 @njit(cache=True, nogil=True)
-def parse_bar_text(buf: np.ndarray, start: int, n_fields: int, time_field: int, value_fields: np.ndarray,
-                   values: np.ndarray, times: np.ndarray, status: np.ndarray) -> int:
-    """Parse the data lines of ``buf`` from byte ``start``; returns the number of rows.
+def parse_bar_text(buf: np.ndarray, start: int, stop: int, n_fields: int, time_field: int,
+                   value_fields: np.ndarray, values: np.ndarray, times: np.ndarray, row0: int, row_end: int,
+                   status: np.ndarray) -> int:
+    """Parse the lines of ``buf[start:stop]`` into rows ``row0…row_end-1`` of the outputs; returns the rows.
 
-    ``value_fields[j]`` is the field index of output column ``j`` (-1: absent, left 0). On success
-    ``status[ST_OK] = 1`` and ``status[ST_TIME_KIND]`` says how ``times`` are to be read; otherwise
-    ``status[ST_BAD_ROW]`` is the first row (0-based) this reader does not handle.
+    ``start`` is the first byte of a line and ``stop`` the end of the buffer or one past a newline, so
+    a file may be read in several pieces (one thread each; this function holds no Python object).
+    ``values[j, row]`` is output column ``j``, taken from field ``value_fields[j]`` (-1: absent, 0).
+    On success ``status[ST_OK] = 1`` and ``status[ST_TIME_KIND]`` says how ``times`` are to be read
+    (0: no rows); otherwise ``status[ST_BAD_ROW]`` is the first row (0-based in this piece) this
+    reader does not handle, or the row that found no room (then the return value is ``row_end - row0``).
     """
-    n = buf.size
+    n = stop
     n_out = value_fields.size
     fields = np.empty((n_fields, 2), dtype=np.int64)
     row, pos = 0, start
     kind = 0
     prev_a, prev_day = -1, 0  # where the last parsed text time starts, and its day in seconds
     status[ST_OK] = 0
+    status[ST_TIME_KIND] = 0
     while pos < n:
         # one pass to the end of the line, noting where each field starts and ends
         f, a, end = 0, pos, pos
@@ -155,7 +160,7 @@ def parse_bar_text(buf: np.ndarray, start: int, n_fields: int, time_field: int, 
                 fields[f, 0] = a
                 fields[f, 1] = line_end
             f += 1
-            if row >= times.size or f != n_fields:
+            if row0 + row >= row_end or f != n_fields:
                 status[ST_BAD_ROW] = row
                 return row
             ta, tb = fields[time_field, 0], fields[time_field, 1]
@@ -174,17 +179,18 @@ def parse_bar_text(buf: np.ndarray, start: int, n_fields: int, time_field: int, 
                 status[ST_BAD_ROW] = row
                 return row
             kind = this_kind
-            times[row] = t
+            out = row0 + row
+            times[out] = t
             for c in range(n_out):
                 fi = value_fields[c]
                 if fi < 0:
-                    values[row, c] = 0.0
+                    values[c, out] = 0.0
                     continue
                 v = _parse_decimal(buf, fields[fi, 0], fields[fi, 1])
                 if v != v:
                     status[ST_BAD_ROW] = row
                     return row
-                values[row, c] = v
+                values[c, out] = v
             row += 1
         pos = end + 1
     status[ST_OK] = 1

@@ -13,6 +13,7 @@ all (:func:`prepare_arrays`), the live path gets a DataFrame (:func:`compute_ind
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -71,7 +72,8 @@ class IndicatorSnapshot:
     @property
     def ready(self) -> bool:
         """True when every indicator is defined (the warm-up is over)."""
-        return bool(np.isfinite([self.atr, self.atr_avg, self.slope]).all() and not np.isnan(self.rsi))
+        return math.isfinite(self.atr) and math.isfinite(self.atr_avg) and math.isfinite(self.slope) \
+            and not math.isnan(self.rsi)
 
     def as_dict(self) -> dict[str, float]:
         """The values by name, for the decision journal and the views."""
@@ -89,12 +91,21 @@ def indicators_from_bars(bars: pd.DataFrame, params: StrategyParams | None = Non
         return IndicatorSnapshot.empty()
     import pandas as pd
 
-    last = compute_indicators(bars, params).iloc[-1]
     stamp = bars.index[-1]
+    return indicators_from_arrays(
+        bars["high"].to_numpy(), bars["low"].to_numpy(), bars["close"].to_numpy(),
+        stamp.to_pydatetime() if isinstance(stamp, pd.Timestamp) else None, params)
+
+
+def indicators_from_arrays(high: np.ndarray, low: np.ndarray, close: np.ndarray, bar_time: datetime | None,
+                           params: StrategyParams | None = None) -> IndicatorSnapshot:
+    """:func:`indicators_from_bars` on plain arrays (no pandas: the live engine runs it on every new bar)."""
+    if close.size == 0:
+        return IndicatorSnapshot.empty()
+    m = _matrix(high, low, close, params or StrategyParams())
     return IndicatorSnapshot(
-        atr=float(last["atr"]), atr_avg=float(last["atr_avg"]), slope=float(last["slope"]),
-        rsi=float(last["rsi"]), close=float(bars["close"].iloc[-1]),
-        bar_time=stamp.to_pydatetime() if isinstance(stamp, pd.Timestamp) else None, bars=len(bars),
+        atr=float(m[R.I_ATR, -1]), atr_avg=float(m[R.I_ATR_AVG, -1]), slope=float(m[R.I_SLOPE, -1]),
+        rsi=float(m[R.I_RSI, -1]), close=float(close[-1]), bar_time=bar_time, bars=int(close.size),
     )
 
 
@@ -173,13 +184,16 @@ def prepare_arrays(bars: BarArrays, params: StrategyParams | None = None) -> Pre
     """Compute indicators, drop rows where any is undefined and return arrays for the loop."""
     p = params or StrategyParams()
     m = _matrix(bars.high, bars.low, bars.close, p)
-    keep = ~np.isnan(m).any(axis=0)
+    defined = ~np.isnan(m).any(axis=0)
+    first = int(np.argmax(defined)) if defined.any() else defined.size
+    # the usual case, undefined only during the warm-up: views instead of copies
+    keep: slice | np.ndarray = slice(first, None) if defined[first:].all() else defined
     local = bars.local_s[keep]
     return PreparedBars(
         utc_ns=bars.utc_ns[keep], open=_f64(bars.open[keep]), high=_f64(bars.high[keep]),
         low=_f64(bars.low[keep]), close=_f64(bars.close[keep]), atr=m[R.I_ATR, keep],
         atr_avg=m[R.I_ATR_AVG, keep], slope=m[R.I_SLOPE, keep], rsi=m[R.I_RSI, keep],
-        seconds=local % 86_400, day=local // 86_400, warmup_rows=int((~keep).sum()),
+        seconds=local % 86_400, day=local // 86_400, warmup_rows=int((~defined).sum()),
     )
 
 

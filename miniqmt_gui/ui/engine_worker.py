@@ -6,6 +6,8 @@ The worker lives in a ``QThread`` (see :class:`LiveController`). Everything that
 they only collect events, which are re-emitted after the step as Qt signals and reach the GUI
 through queued connections. Views are emitted at most every ``VIEW_MIN_INTERVAL_S`` and, when nothing
 happens, every ``VIEW_MAX_INTERVAL_S`` (ages keep moving; each redraw costs CPU, so not every second).
+A new quote that differs from the last one only in its clock fields (``seq``, ``time``, ``heartbeat``:
+a quiet market) is not a change to draw at once; the next periodic view shows its time.
 The step timer follows :meth:`LiveEngine.poll_interval`: fast only around quotes and while a signal is
 outstanding.
 """
@@ -21,7 +23,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from miniqmt_gui.live.engine import LiveEngine
-from miniqmt_gui.live.events import EngineEvent, LogEvent, TradingState
+from miniqmt_gui.live.events import EngineEvent, LogEvent, QuoteEvent, TradingState
 from miniqmt_gui.live.paper import set_paper_account_aside
 from miniqmt_gui.live.settings import EngineSettings
 from miniqmt_gui.strategy.params import StrategyParams
@@ -38,6 +40,8 @@ HEALTH_INTERVAL_S = 1.0
 COMMANDS = ("start", "stop", "sell_only", "halt", "resume")
 #: remove STOP but return to another state than running (a portfolio's codes each to their own)
 RESUME_TO = {"resume_stopped": TradingState.STOPPED, "resume_sell_only": TradingState.SELL_ONLY}
+#: quote fields that move on every quote without changing what the window draws
+QUOTE_CLOCK_FIELDS = frozenset({"seq", "time", "heartbeat"})
 
 
 def _interval_ms(seconds: float) -> int:
@@ -68,6 +72,7 @@ class EngineWorker(QObject):
         self._last_view = 0.0
         self._health = Health()
         self._last_health = -1e9
+        self._quote_drawn: dict[str, object] | None = None  # the last quote's fields, clock fields left out
 
     @Slot()
     def begin(self) -> None:
@@ -215,7 +220,16 @@ class EngineWorker(QObject):
         events, self._events[:] = list(self._events), []
         for event in events:
             self.engineEvent.emit(event)
-        self._dirty = self._dirty or bool(events)
+        changed = [not self._same_quote(event) for event in events]  # every quote is remembered
+        self._dirty = self._dirty or any(changed)
+
+    def _same_quote(self, event: EngineEvent) -> bool:
+        """True for a quote that changes nothing drawn but its clock fields (remembered for the next)."""
+        if not isinstance(event, QuoteEvent):
+            return False
+        drawn = {k: v for k, v in vars(event.quote).items() if k not in QUOTE_CLOCK_FIELDS}
+        same, self._quote_drawn = drawn == self._quote_drawn, drawn
+        return same
 
     def _maybe_emit_view(self, engine: LiveEngine) -> None:
         mono = time.monotonic()

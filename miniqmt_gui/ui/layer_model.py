@@ -80,6 +80,7 @@ class LayerModel(QAbstractTableModel):
         self._rows = [LayerRow(i, LayerState.EMPTY) for i in range(1, N_LAYERS + 1)]
         #: the market's day: lots bought today show their time, older ones their date (with the year)
         self.today: date | None = None
+        self._shown_today: date | None = None
         # the cost (filled value plus fees) is in each row's tooltip and the totals row's: the table stays
         # narrow enough for 1280×800 beside the orders
         self._headers = [self.tr("层"), self.tr("状态"), self.tr("股数"), self.tr("买入价"),
@@ -106,8 +107,10 @@ class LayerModel(QAbstractTableModel):
         return None
 
     def set_rows(self, rows: list[LayerRow]) -> None:
-        """Replace the rows (same count: only the cells change)."""
-        self._rows = rows
+        """Replace the rows (same count: only the cells change); the same rows repaint nothing."""
+        if rows == self._rows and self.today == self._shown_today:
+            return
+        self._rows, self._shown_today = rows, self.today
         self.dataChanged.emit(self.index(0, 0), self.index(N_LAYERS, len(self._headers) - 1))
 
     def row(self, layer: int) -> LayerRow:

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from miniqmt_gui.ui import formatting as fm
+from miniqmt_gui.ui.restyle import set_style
 from windows_bridge.contract.market_hours import as_shanghai
 from windows_bridge.contract.messages import SharedQuote
 
@@ -104,13 +105,13 @@ class QuotePanel(QGroupBox):
         change = quote.price - quote.pre_close if quote.pre_close > 0 else float("nan")
         color = fm.signed_color(change)
         self.last_label.setText(fm.price(quote.price))
-        self.last_label.setStyleSheet(f"font-size: 22px; font-weight: bold; color: {color};")
+        set_style(self.last_label, f"font-size: 22px; font-weight: bold; color: {color};")
         if change == change:
             pct = change / quote.pre_close * 100
             self.change_label.setText(f"{change:+.3f}  ({pct:+.2f} %)")
         else:
             self.change_label.setText(self.tr("昨收未知"))
-        self.change_label.setStyleSheet(f"color: {color};")
+        set_style(self.change_label, f"color: {color};")
         self._fill_side(self.ask_prices, self.ask_vols, quote.ask_price, quote.ask_vol, quote.pre_close)
         self._fill_side(self.bid_prices, self.bid_vols, quote.bid_price, quote.bid_vol, quote.pre_close)
         self._fill_fields(quote)
@@ -124,13 +125,13 @@ class QuotePanel(QGroupBox):
             f[key].setText(fm.price(value))
             if key != "pre_close":
                 color = fm.signed_color(value - quote.pre_close) if value else fm.FLAT
-                f[key].setStyleSheet(f"color: {color};")
+                set_style(f[key], f"color: {color};")
         f["volume"].setText(fm.big_number(quote.volume) + self.tr("股"))
         f["amount"].setText(fm.big_number(quote.amount) + self.tr("元") if quote.amount else "—")
         f["up_stop"].setText(fm.price(quote.up_stop_price))
-        f["up_stop"].setStyleSheet(f"color: {fm.UP};")
+        set_style(f["up_stop"], f"color: {fm.UP};")
         f["down_stop"].setText(fm.price(quote.down_stop_price))
-        f["down_stop"].setStyleSheet(f"color: {fm.DOWN};")
+        set_style(f["down_stop"], f"color: {fm.DOWN};")
         known = quote.iopv > 0  # IOPV and premium only when the bridge reads them
         for key in ("iopv", "premium"):
             f[key].setVisible(known)
@@ -139,7 +140,7 @@ class QuotePanel(QGroupBox):
             premium = (quote.price / quote.iopv - 1) * 100
             f["iopv"].setText(f"{quote.iopv:.4f}")
             f["premium"].setText(f"{premium:+.2f}%")
-            f["premium"].setStyleSheet(f"color: {fm.signed_color(premium)};")
+            set_style(f["premium"], f"color: {fm.signed_color(premium)};")
 
     @staticmethod
     def _fill_side(prices: list[QLabel], vols: list[QLabel], values: list[float], volumes: list[float],
@@ -149,5 +150,5 @@ class QuotePanel(QGroupBox):
             v = volumes[i] if i < len(volumes) else 0.0
             p_label.setText(fm.price(p))
             color = fm.signed_color(p - pre_close) if p > 0 and pre_close > 0 else fm.FLAT
-            p_label.setStyleSheet(f"font-weight: bold; color: {color};")
+            set_style(p_label, f"font-weight: bold; color: {color};")
             v_label.setText(fm.big_number(v) if p > 0 else "")

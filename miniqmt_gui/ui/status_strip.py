@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 from miniqmt_gui.live.events import TradingState
 from miniqmt_gui.ui import formatting as fm
 from miniqmt_gui.ui.live_model import LiveView
+from miniqmt_gui.ui.restyle import set_style
 
 GOOD, WARN, BAD, CLOSED = "#1b5e20", "#b5651d", "#c1121f", "#555555"
 BRIDGE_WARN_S = 15.0
@@ -96,4 +97,4 @@ class StatusStrip(QObject):
 
 def _set(label: QLabel, text: str, color: str) -> None:
     label.setText(text)
-    label.setStyleSheet(f"color: {color}; font-weight: bold;")
+    set_style(label, f"color: {color}; font-weight: bold;")

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from miniqmt_gui.backtest import bar_files
 from miniqmt_gui.backtest.bar_files import load_bar_arrays, read_fast
 from miniqmt_gui.backtest.data import DataError, load_bars
 from miniqmt_gui.strategy.indicators import BarArrays
@@ -22,6 +23,16 @@ FAST = {"canonical", "dt name, no volume", "time as text", "original history (un
         "CRLF and seconds omitted", "xtquant stamp index and time"}
 
 
+@pytest.fixture(params=["whole", "halves"])
+def split(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Read every file in one piece, and again in two pieces on two threads (as long files are)."""
+    halves = request.param == "halves"
+    if halves:
+        monkeypatch.setattr(bar_files, "SPLIT_BYTES", 1)
+        monkeypatch.setattr(bar_files.os, "cpu_count", lambda: 2)
+    return halves
+
+
 def assert_same(a: BarArrays, b: BarArrays) -> None:
     for name in ("utc_ns", "local_s", "open", "high", "low", "close", "volume"):
         x, y = getattr(a, name), getattr(b, name)
@@ -30,7 +41,7 @@ def assert_same(a: BarArrays, b: BarArrays) -> None:
 
 @pytest.mark.parametrize("name", list(LAYOUTS))
 @pytest.mark.parametrize("gz", [False, True])
-def test_fast_reader_equals_pandas_or_hands_over(tmp_path: Path, name: str, gz: bool) -> None:
+def test_fast_reader_equals_pandas_or_hands_over(tmp_path: Path, name: str, gz: bool, split: bool) -> None:
     path = write_layout(tmp_path, name, gz)
     fast = read_fast(path)
     reference = BarArrays.from_frame(load_bars(path))
@@ -60,7 +71,7 @@ def test_fast_reader_equals_pandas_on_market_data() -> None:
     "datetime,open,high,low\n2024-01-02 09:31,1,1,1\n",  # missing column
     "",
 ])
-def test_bad_files_get_the_general_readers_error(tmp_path: Path, text: str) -> None:
+def test_bad_files_get_the_general_readers_error(tmp_path: Path, text: str, split: bool) -> None:
     path = tmp_path / "bars.csv"
     path.write_text(text)
     assert read_fast(path) is None
@@ -97,9 +108,69 @@ def test_numbers_convert_exactly_like_pandas(tmp_path: Path, numbers: list[str])
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=300))
-def test_hostile_bytes_never_crash_the_reader(tmp_path: Path, junk: bytes) -> None:
+def test_hostile_bytes_never_crash_the_reader(tmp_path: Path, split: bool, junk: bytes) -> None:
     path = tmp_path / "junk.csv"
     path.write_bytes(b"datetime,open,high,low,close\n2024-01-02 09:31,1,1,1,1\n" + junk)
     fast = read_fast(path)
     if fast is not None:  # then pandas must agree with it
         assert_same(fast, BarArrays.from_frame(load_bars(path)))
+
+
+def _minutes(count: int, start: int = 0) -> list[str]:
+    return [f"2024-01-{2 + (start + i) // 240:02d} {9 + (start + i) % 240 // 60:02d}:{(start + i) % 60:02d}"
+            for i in range(count)]
+
+
+@pytest.mark.parametrize("case", ["short lines later", "blank lines", "one half only blank"])
+def test_two_halves_give_the_same_bars(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, split: bool,
+                                       case: str) -> None:
+    """Rows are placed by a guess from the first lines (too short a guess: counted and read again);
+    blank lines leave a gap between the halves that is closed."""
+    monkeypatch.setattr(bar_files, "GUESS_BYTES", 2000)
+    readings: list[int] = []
+    read_pieces = bar_files._read_pieces
+
+    def counted(*args: object) -> object:
+        readings.append(1)
+        return read_pieces(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bar_files, "_read_pieces", counted)
+    times = _minutes(400)
+    if case == "short lines later":  # the first lines are long, so the room guessed is too small
+        rows = [f"{t},1.000000000001,1.000000000002,1.000000000001,1.000000000001,100" for t in times[:40]]
+        rows += [f"{t},1,1,1,1,1" for t in times[40:]]
+    elif case == "blank lines":
+        rows = [f"{t},1.5,1.6,1.4,1.5,{i}" + ("\n\r\n" if i % 7 == 0 else "") for i, t in enumerate(times)]
+    else:
+        rows = [f"{t},1.5,1.6,1.4,1.5,{i}" for i, t in enumerate(times[:10])] + [""] * 400
+    path = tmp_path / "bars.csv"
+    path.write_text("datetime,open,high,low,close,volume\n" + "\n".join(rows) + "\n")
+    fast = read_fast(path)
+    assert fast is not None
+    assert_same(fast, BarArrays.from_frame(load_bars(path)))
+    assert len(readings) == (2 if case == "short lines later" else 1)
+
+
+def test_text_and_number_times_in_different_halves_are_handed_over(tmp_path: Path, split: bool) -> None:
+    text = [f"{t},1,1,1,1" for t in _minutes(50)]
+    numbers = [f"{1_704_200_000_000 + 60_000 * i},1,1,1,1" for i in range(60, 110)]
+    path = tmp_path / "bars.csv"
+    path.write_text("datetime,open,high,low,close\n" + "\n".join(text + numbers) + "\n")
+    assert read_fast(path) is None
+
+
+def test_without_isal_the_standard_library_inflates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gzip
+    import sys
+
+    monkeypatch.setitem(sys.modules, "isal", None)  # as if not installed: its import fails
+    inflate, errors = bar_files._inflater()
+    assert inflate is gzip.decompress and EOFError in errors
+    monkeypatch.setattr(bar_files, "_gunzip", inflate)
+    monkeypatch.setattr(bar_files, "_INFLATE_ERRORS", errors)
+    path = write_layout(tmp_path, "canonical", True)
+    fast = read_fast(path)
+    assert fast is not None
+    assert_same(fast, BarArrays.from_frame(load_bars(path)))
+    (tmp_path / "bad.csv.gz").write_bytes(b"\x1f\x8b not really gzip")
+    assert read_fast(tmp_path / "bad.csv.gz") is None

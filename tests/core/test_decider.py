@@ -125,3 +125,20 @@ def test_not_ready_indicators_give_no_intent() -> None:
     assert not ind.ready and ind.bars == 50
     assert GridDecider(StrategyParams()).decide(_book(1.0), 0.5, ind, NOW) is None
     assert indicators_from_bars(make_sample_bars(days=1).iloc[:80]).ready
+
+
+def test_live_snapshot_without_pandas_equals_the_frame_path() -> None:
+    """The engine's snapshot from the bridge's bars (arrays) is the pandas frame path's, to the bit."""
+    from miniqmt_gui.live.decider import bars_frame
+    from windows_bridge.contract.messages import Bar
+
+    frame = make_sample_bars(days=2).iloc[:300]
+    bars = [Bar(time=t.to_pydatetime(), open=r.open, high=max(r.high, r.open, r.close),
+                low=min(r.low, r.open, r.close), close=r.close, volume=r.volume)
+            for t, r in zip(frame.index, frame.itertuples(), strict=True)]
+    for n in (1, 50, 80, 300):
+        live = GridDecider(StrategyParams()).snapshot(bars[:n])
+        ref = indicators_from_bars(bars_frame(bars[:n]))
+        assert [np.float64(v).tobytes() for v in live.as_dict().values()] == \
+            [np.float64(v).tobytes() for v in ref.as_dict().values()]
+        assert (live.bar_time, live.bars, live.ready) == (ref.bar_time, ref.bars, ref.ready)

@@ -372,3 +372,26 @@ def test_a_result_file_rewritten_in_place_is_still_seen(make_engine, shared, clo
     write_result(shared, sig.signal_id, ResultStatus.FILLED, 1000, 1000, 0.984)
     engine.step()
     assert engine.book.pending_signal is None and engine.book.applied_results == [sig.signal_id]
+
+
+def test_between_quotes_stop_is_seen_within_a_second_and_always_before_a_decision(make_engine, shared, clock):
+    """The idle step lists the folder at most once a second; a new quote always looks first."""
+    engine = make_engine()
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    (shared / STOP_FILE).write_text("")
+    clock.advance(0.1)
+    engine.step()  # nothing new, the last scan is 0.1 s old: not listed again yet
+    assert engine.status.state is TradingState.RUNNING
+    clock.advance(1.0)
+    engine.step()  # a second later it is
+    assert engine.status.state is TradingState.HALTED
+    (shared / STOP_FILE).unlink()
+    engine.resume()
+    engine.step()
+    assert engine.status.state is TradingState.RUNNING
+    (shared / STOP_FILE).write_text("")
+    write_quote(shared, make_quote(2, 0.985, clock.now))  # a buy, were it not for STOP (0.1 s later)
+    clock.advance(0.1)
+    engine.step()
+    assert engine.status.state is TradingState.HALTED and not (shared / SIGNAL_FILE).exists()
