@@ -181,6 +181,17 @@ def run_gui(args: argparse.Namespace) -> int:
     app.processEvents()  # paint it now: the engine thread starts after the first frame
     first_show_ms = (time.perf_counter() - started) * 1000
     window.start_engines()
+    try:
+        return _serve(app, window, args, first_show_ms)
+    finally:
+        # idempotent; also after an error midway (e.g. stdout closed under --screenshot): the engine
+        # threads must end, or the process hangs instead of exiting
+        window.shutdown()
+
+
+def _serve(app: QApplication, window: MainWindow, args: argparse.Namespace, first_show_ms: float) -> int:
+    """Run the event loop until the window closes; the window's engines are already started."""
+    config = window.config
     gc.collect()
     gc.freeze()  # start-up objects leave the collector's view: later full collections stay short
     window.live.log.add(window.tr("窗口已显示（%1 ms）").replace("%1", f"{first_show_ms:.0f}"))

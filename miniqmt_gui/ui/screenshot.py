@@ -14,10 +14,12 @@ def save_and_quit(window: MainWindow, path: str) -> None:
     """Grab the window into ``path`` and close the app."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     ok = window.grab().save(path)
-    print(f"screenshot {'written' if ok else 'FAILED'}: {path}", flush=True)
-    window.quiet_close = True
-    window.close()
-    QApplication.quit()
+    try:
+        print(f"screenshot {'written' if ok else 'FAILED'}: {path}", flush=True)
+    finally:  # quit even when nobody reads stdout any more (a closed pipe): never leave the app running
+        window.quiet_close = True
+        window.close()
+        QApplication.quit()
 
 
 def schedule_screenshot(window: MainWindow, path: str, after_s: float, backtest: bool = False) -> None:

@@ -85,6 +85,27 @@ def test_gui_command_writes_a_screenshot(tmp_path: Path):
     assert "first window shown" in done.stdout
 
 
+def test_a_screenshot_run_ends_even_when_nobody_reads_its_output(tmp_path: Path):
+    # `miniqmt gui --screenshot … | head -1`: the pipe closes after the first line; the last print used to
+    # raise inside a Qt slot before the window closed, and the process ran on with its engine thread
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MINIQMT_CONFIG=str(tmp_path / "none.toml"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "miniqmt_gui", "gui", "--work-dir", str(tmp_path / "work"),
+         "--shared-dir", str(tmp_path / "shared"), "--screenshot", str(tmp_path / "shot.png"),
+         "--after", "0.5"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    try:
+        assert proc.stdout is not None and "first window shown" in proc.stdout.readline()
+        proc.stdout.close()  # the reader goes away
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert (tmp_path / "shot.png").exists()
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_gui_command_closes_cleanly_on_ctrl_c_and_sigterm(tmp_path: Path, signum: int):
