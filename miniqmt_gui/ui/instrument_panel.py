@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from miniqmt_gui.ui.instrument_model import InstrumentModel, InstrumentRow, PortfolioTotals, instrument_row
 from miniqmt_gui.ui.orders_panel import compact_table, fit_columns
+from miniqmt_gui.ui.restyle import set_style
 
 SAMPLES = ["000000.SZ", "华泰柏瑞红利低波ETF", "000.000", "+10.00%", "9", "-100,000.00", "只卖不买 · 委托中"]
 ROW_HEIGHT = 20
@@ -94,5 +95,5 @@ class InstrumentPanel(QWidget):
             .replace("%2", f"{totals.pnl:+,.2f}") + pool
         self.totals.setText(text)
         low = totals.free_cash < totals.reserve
-        self.totals.setStyleSheet("color: #b5651d; font-weight: bold;" if low else "")
+        set_style(self.totals, "color: #b5651d; font-weight: bold;" if low else "")  # once per change
         self.totals.setToolTip(self.tr("可用资金低于保留额：不再开新的第一层，卖出照常") if low else "")
