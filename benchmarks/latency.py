@@ -134,6 +134,7 @@ def measure_latency(root: Path, signals: int, limit_s: float, polls: dict[str, f
     chain.stop()
     ms, statuses = latencies(chain, watch.times)
     stages = stage_breakdown(chain, watch.times)
+    slowest = sorted(zip(*stages.values(), strict=True), key=sum, reverse=True)[:5]
     arr = np.array([m for m, _ in ms])
     filled = np.array([m for m, status in ms if status == "filled"] or [np.nan])
     return {
@@ -143,6 +144,7 @@ def measure_latency(root: Path, signals: int, limit_s: float, polls: dict[str, f
         "filled_p50_p95_p99_ms": [round(float(np.percentile(filled, q)), 1) for q in (50, 95, 99)],
         "stages_p50_p99_ms": {name: [round(float(np.percentile(v, q)), 1) for q in (50, 99)]
                               for name, v in stages.items() if v},
+        "slowest_stages_ms": [[round(v, 1) for v in row] for row in slowest],
         "duplicates": len(chain.record().duplicates()),
         "refusal_reasons": _reasons(chain),
     }
@@ -233,6 +235,7 @@ def main() -> None:
     parser.add_argument("--idle-s", type=float, default=20.0)
     parser.add_argument("--idle-speed", type=float, default=60.0, help="replay speed of the idle market")
     parser.add_argument("--idle-only", action="store_true", help="skip the latency part")
+    parser.add_argument("--latency-only", action="store_true", help="skip the idle part")
     parser.add_argument("--limit-s", type=float, default=600.0)
     parser.add_argument("--quote-interval", type=float, default=0.5)
     parser.add_argument("--executor-poll", type=float, help="override the shipped executor poll (s)")
@@ -249,10 +252,11 @@ def main() -> None:
                                                        "idle_speed": args.idle_speed}}
         if not args.idle_only:
             result["latency"] = measure_latency(root, args.signals, args.limit_s, polls, args.quote_interval)
-        result["idle_cpu_percent"] = measure_idle(root, args.idle_s, polls, speed=args.idle_speed)
-        app = measure_idle(root, args.idle_s, polls, gui=True, speed=args.idle_speed)
-        result["idle_cpu_percent_desktop_app"] = app[APP]
-        result["idle_cpu_percent_desktop_app_threads"] = app[f"{APP}_threads"]
+        if not args.latency_only:
+            result["idle_cpu_percent"] = measure_idle(root, args.idle_s, polls, speed=args.idle_speed)
+            app = measure_idle(root, args.idle_s, polls, gui=True, speed=args.idle_speed)
+            result["idle_cpu_percent_desktop_app"] = app[APP]
+            result["idle_cpu_percent_desktop_app_threads"] = app[f"{APP}_threads"]
     print(json.dumps(result, indent=1))
 
 

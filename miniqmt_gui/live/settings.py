@@ -55,7 +55,7 @@ class EngineSettings(BaseModel):
     session_only: bool = True
     #: the slowest poll; around each expected quote and while a signal is outstanding the engine polls
     #: every ``fast_poll_interval_s`` (windows_bridge/contract/pacing.py; figures: benchmarks/latency.py)
-    poll_interval_s: Annotated[float, Field(gt=0, le=5)] = 0.25
+    poll_interval_s: Annotated[float, Field(gt=0, le=5)] = 1.0
     fast_poll_interval_s: Annotated[float, Field(gt=0, le=5)] = 0.01
     #: HMAC key for signals (from the config folder); ``None`` = unsigned
     hmac_key: bytes | None = None

@@ -16,6 +16,7 @@ from miniqmt_gui.ui import formatting as fm
 from miniqmt_gui.ui.live_model import LiveView
 from miniqmt_gui.ui.plot_items import SESSION_MINUTES, SessionAxis
 from miniqmt_gui.ui.pnl_model import PnlFigures
+from miniqmt_gui.ui.restyle import set_style
 
 #: the widest money the panels show (the column is sized for it before any data arrives)
 WIDEST_MONEY = "1,999,999.99"
@@ -81,7 +82,7 @@ class AccountPanel(QGroupBox):
         v["avg_price"].setText(fm.price(pos.avg_price))
         floating = (price - pos.avg_price) * pos.volume if pos.avg_price > 0 and pos.volume else math.nan
         v["float"].setText(fm.money(floating))
-        v["float"].setStyleSheet(f"color: {fm.signed_color(floating)};")
+        set_style(v["float"], f"color: {fm.signed_color(floating)};")
 
 
 class PnlPanel(QGroupBox):
@@ -117,6 +118,6 @@ class PnlPanel(QGroupBox):
             value = getattr(figures, key)
             label = self.values[key]
             label.setText(fm.money(value))
-            label.setStyleSheet("" if key == "fees" else f"color: {fm.signed_color(value)};")
+            set_style(label, "" if key == "fees" else f"color: {fm.signed_color(value)};")
         xs = sorted(curve)
         self.curve.setData(xs, [curve[x] for x in xs])

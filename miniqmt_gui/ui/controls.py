@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QToolBar, QWidget
 
 from miniqmt_gui.live.events import TradingState
 from miniqmt_gui.ui.icons import icon
+from miniqmt_gui.ui.restyle import set_style
 
 BADGE = "QLabel {{ background: {}; color: white; font-weight: bold; padding: 3px 10px; border-radius: 4px; }}"
 PAPER_STYLE = BADGE.format("#7b2cbf")
@@ -78,10 +79,10 @@ class ControlBar(QToolBar):
         simulate.blockSignals(False)
         if demo and not paper:
             self.mode_label.setText(self.tr("演示 · 模拟券商"))
-            self.mode_label.setStyleSheet(DEMO_STYLE)
+            set_style(self.mode_label, DEMO_STYLE)
             return
         self.mode_label.setText(self.tr("模拟盘") if paper else self.tr("实盘"))
-        self.mode_label.setStyleSheet(PAPER_STYLE if paper else LIVE_STYLE)
+        set_style(self.mode_label, PAPER_STYLE if paper else LIVE_STYLE)
 
     def set_state(self, state: TradingState | None) -> None:
         """Enable the actions that make sense in ``state``."""

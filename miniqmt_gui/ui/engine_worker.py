@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from miniqmt_gui.live.engine import LiveEngine
 from miniqmt_gui.live.events import EngineEvent, LogEvent, QuoteEvent, TradingState
@@ -78,6 +78,8 @@ class EngineWorker(QObject):
     def begin(self) -> None:
         """Build the engine and start stepping (first slot run in the thread)."""
         self._timer = QTimer(self)
+        # a coarse timer may fire 5 % early: 50 ms before a quote is due, which stretches the fast window
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(_interval_ms(self._settings.poll_interval_s))
         self._timer.timeout.connect(self._tick)
         try:
@@ -219,7 +221,8 @@ class EngineWorker(QObject):
     def _flush_events(self) -> None:
         events, self._events[:] = list(self._events), []
         for event in events:
-            self.engineEvent.emit(event)
+            if not isinstance(event, QuoteEvent):  # the window reads quotes from views, not events
+                self.engineEvent.emit(event)
         changed = [not self._same_quote(event) for event in events]  # every quote is remembered
         self._dirty = self._dirty or any(changed)
 

@@ -18,6 +18,7 @@ from miniqmt_gui.ui import formatting as fm
 from miniqmt_gui.ui.layer_model import LayerModel, LayerState, layer_rows
 from miniqmt_gui.ui.live_model import LiveView
 from miniqmt_gui.ui.orders_panel import fit_columns
+from miniqmt_gui.ui.restyle import set_style
 from windows_bridge.contract.market_hours import as_shanghai
 
 #: the widest text each column shows (the table's widths come from these, not from the rows on show)
@@ -99,11 +100,11 @@ class LayerPanel(QGroupBox):
         book_text = self.tr("账本层仓 %1 股").replace("%1", fm.shares(book_shares))
         if quote is None:
             self.broker_label.setText(self.tr("券商持仓：等待行情") + " · " + book_text)
-            self.broker_label.setStyleSheet(WARN_STYLE)
+            set_style(self.broker_label, WARN_STYLE)
             return
         if quote.positions_status != "ok" or quote.position is None:
             self.broker_label.setText(self.tr("⚠ 券商持仓查询失败（不视为空仓）") + " · " + book_text)
-            self.broker_label.setStyleSheet(WARN_STYLE)
+            set_style(self.broker_label, WARN_STYLE)
             return
         pos = quote.position
         who = self.tr("模拟账户持仓") if snap.status.paper else self.tr("券商持仓")
@@ -112,7 +113,7 @@ class LayerPanel(QGroupBox):
         mismatch = snap.status.mismatch
         if mismatch:
             self.broker_label.setText("✗ " + self.tr("不一致，暂停买入：") + mismatch)
-            self.broker_label.setStyleSheet(BAD_STYLE)
+            set_style(self.broker_label, BAD_STYLE)
         else:
             self.broker_label.setText("✓ " + self.tr("一致") + " · " + broker_text + " · " + book_text)
-            self.broker_label.setStyleSheet(OK_STYLE)
+            set_style(self.broker_label, OK_STYLE)

@@ -155,6 +155,7 @@ class LiveChart(pg.GraphicsLayoutWidget):
         self._bars: list[Bar] = []
         self._xs = np.zeros(0)
         self._bars_key: tuple[object, ...] = ()
+        self._frame_key: tuple[object, ...] | None = None  # what the last redraw drew
         self._use_candles = True
         self._paper = False
         self._code = ""
@@ -218,12 +219,28 @@ class LiveChart(pg.GraphicsLayoutWidget):
         if not self._stopped and not self._timer.isActive():
             self._timer.start()
 
+    def _frame(self, view: LiveView) -> tuple[object, ...]:
+        """Everything a redraw draws: equal frames draw the same picture (an idle market's periodic
+        views repaint nothing, which is most of the app's idle CPU)."""
+        quote = view.snapshot.quote
+        last = quote.history[-1] if quote is not None and quote.history else None
+        bars = (len(quote.history), last) if quote is not None else None
+        nb = view.levels.next_buy
+        hide_nb = view.snapshot.status.state in (TradingState.SELL_ONLY, TradingState.HALTED)
+        return (bars, quote.price if quote is not None else None, view.levels.lots,
+                None if nb != nb else nb, hide_nb, len(self._fills), self._paper, self._code,
+                self._use_candles)
+
     # ------------------------------------------------------------------ drawing
 
     def _redraw(self) -> None:
         view = self._pending
         if view is None:
             return
+        frame = self._frame(view)
+        if frame == self._frame_key:
+            return
+        self._frame_key = frame
         self.redraws += 1
         quote = view.snapshot.quote
         if quote is not None:

@@ -33,8 +33,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from windows_bridge.contract.atomic_io import read_message, remove_file, write_message
 
-#: how often the owner should call :meth:`OwnerLock.beat`
-BEAT_INTERVAL_S = 2.0
+#: how often the owner should call :meth:`OwnerLock.beat` (each beat is a write: 6 within TAKEOVER_S)
+BEAT_INTERVAL_S = 5.0
 #: how long a counter may stand still before its owner counts as gone
 TAKEOVER_S = 30.0
 
