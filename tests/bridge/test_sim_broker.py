@@ -18,7 +18,7 @@ from windows_bridge.brokers.interface import (
     Side,
     TradeEvent,
 )
-from windows_bridge.brokers.sim.broker import SimBroker
+from windows_bridge.brokers.sim.broker import PRICE_SAVE_S, SimBroker
 from windows_bridge.contract.fees import FeeSchedule
 
 from .executor_support import CODE, T0, Clock
@@ -321,3 +321,29 @@ def test_initial_position_is_valued_at_first_quote(clock: Clock) -> None:
     b.on_quote(CODE, 1.234, time=datetime(2026, 1, 5, 10, 0, tzinfo=T0.tzinfo))
     pos = position(b)
     assert pos.avg_price == pytest.approx(1.234) and pos.market_value == pytest.approx(1234.0)
+
+
+def test_a_quote_that_moves_only_the_price_is_written_at_most_once_a_second(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every quote tick used to rewrite (and fsync) the ledger under the broker's lock; a fill is still
+    written at once, a price alone once ``PRICE_SAVE_S`` has passed, and a restart never sees a fill lost."""
+    now = [100.0]
+    monkeypatch.setattr("windows_bridge.brokers.sim.broker.monotonic", lambda: now[0])
+    path = tmp_path / "ledger.json"
+    writer = SimBroker(path, initial_cash=100_000.0, clock=clock)
+    writer.on_quote(CODE, 1.0, time=T0)
+    view = SimBroker(path, read_only=True, clock=clock)
+    assert view.last_price(CODE) == 1.0
+    writer.on_quote(CODE, 1.001, time=T0)  # price alone, within the second: memory only
+    assert writer.last_price(CODE) == 1.001 and view.last_price(CODE) == 1.0
+    working = writer.place_limit_order(CODE, Side.BUY, 1000, 0.99, remark="w")
+    writer.on_quote(CODE, 0.99, time=T0)  # the fill: written at once, with the price
+    assert order(view, working).status is OrderStatus.FILLED and view.last_price(CODE) == 0.99
+    writer.on_quote(CODE, 0.995, time=T0)
+    assert view.last_price(CODE) == 0.99
+    now[0] += PRICE_SAVE_S
+    writer.on_quote(CODE, 0.996, time=T0)
+    assert view.last_price(CODE) == 0.996
+    restarted = SimBroker(path, clock=clock)
+    assert restarted.query_orders() == writer.query_orders()

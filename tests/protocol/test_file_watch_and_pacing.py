@@ -89,3 +89,23 @@ def test_wake_ups_per_quote_stay_few(tmp_path: Path) -> None:
             clock.now += pacer.next_wait()
             wakeups += cycle == 5
     assert wakeups < 60
+
+
+def test_a_slow_nap_against_faster_quotes_still_learns_their_cadence(tmp_path: Path) -> None:
+    """The engine naps up to 1 s between quotes; against a bridge writing every 0.5 s it must not learn
+    1 s (every second version seen) and then find each quote up to 0.5 s late."""
+    quote, clock = tmp_path / "shared_quote.json", Clock()
+    pacer = QuotePacer(quote, fast_s=0.01, slow_s=1.0, lead_s=0.06, follow_s=0.0, monotonic=clock)
+    written: list[float] = []
+    polls: list[float] = []
+    due = clock.now + 0.5
+    while clock.now < 160:
+        while clock.now >= due:  # the bridge wrote while the pacer slept
+            write_bytes_atomic(quote, b"q" * (len(written) + 1))  # a new size: a new signature at once
+            written.append(due)
+            due += 0.5
+        polls.append(clock.now)
+        clock.now += pacer.next_wait()
+    assert pacer.period is not None and abs(pacer.period - 0.5) < 0.05
+    late = [min(p for p in polls if p >= w) - w for w in written[-40:-1]]
+    assert max(late) <= 0.02  # each quote seen within two fast polls of being written

@@ -14,7 +14,9 @@ lots of 100, price on the tick grid and inside the daily up/down stop, the conti
 changes). Working orders expire at the day change, like real A-share orders.
 
 With a ``ledger_path`` the whole account is persisted after every change, so a restarted
-process sees the same orders; ``read_only=True`` opens a ledger another process writes and
+process sees the same orders; a quote that changes only the last price is persisted at most once a
+second (``PRICE_SAVE_S``: every quote tick meant an fsync'd rewrite under the broker's lock, in the way
+of the orders); ``read_only=True`` opens a ledger another process writes and
 reloads it whenever the file changes.
 """
 
@@ -26,6 +28,7 @@ import threading
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from time import monotonic
 
 from windows_bridge.brokers.interface import (
     BrokerAsset,
@@ -61,6 +64,8 @@ ERR_BAND = 1003
 ERR_SESSION = 1004
 ERR_CASH = 1005
 ERR_VOLUME = 1006
+#: a last price alone (no fill, no cost seeded) is written to the ledger at most this often
+PRICE_SAVE_S = 1.0
 
 
 class SimBroker:
@@ -97,6 +102,7 @@ class SimBroker:
         self._connected = True
         self._stamp: tuple[int, int] | None = None
         self._ledger: Ledger | None = None
+        self._saved_at = -math.inf  # monotonic time of the last save
         if read_only:
             self._reload_if_changed()
         else:
@@ -121,6 +127,7 @@ class SimBroker:
     def _save(self, ledger: Ledger) -> None:
         if self._path is not None and not self._read_only:
             save_ledger(self._path, ledger)
+            self._saved_at = monotonic()
 
     def _reload_if_changed(self) -> None:
         assert self._path is not None
@@ -435,19 +442,25 @@ class SimBroker:
             raise ValueError(f"quote price must be positive, got {price!r}")
         with self._lock:
             ledger = self._writable_book()
+            before = ledger.last_prices.get(code)
+            moved = before != float(price)
             ledger.last_prices[code] = float(price)
-            self._seed_cost(ledger, code, float(price))
+            seeded = self._seed_cost(ledger, code, float(price))
             self._bands[code] = (float(up_stop), float(down_stop))
             self._volume_left[code] = None if volume is None else max(0, int(volume))
             self._match(ledger, code, time)
-            self._commit(ledger)
+            due = monotonic() - self._saved_at >= PRICE_SAVE_S
+            if self._pending or seeded or before is None or (moved and due):
+                self._commit(ledger)
 
     @staticmethod
-    def _seed_cost(ledger: Ledger, code: str, price: float) -> None:
-        """An initial position has no known cost: value it at the first quote seen."""
+    def _seed_cost(ledger: Ledger, code: str, price: float) -> bool:
+        """An initial position has no known cost: value it at the first quote seen (True when it did)."""
         pos = ledger.positions.get(code)
         if pos is not None and pos.volume > 0 and pos.cost == 0:
             pos.cost = round(pos.volume * price, 4)
+            return True
+        return False
 
     def last_price(self, code: str) -> float | None:
         """The last quoted price of ``code``, if any."""
