@@ -73,7 +73,9 @@ class QuotePacer:
             return self.fast_s  # a quote just came: its signal (or result) follows within this window
         until_due = period - since
         if until_due > self.lead_s:
-            return max(self.fast_s, min(self.slow_s, until_due - self.lead_s))
+            # never nap half a period or more: a poller slower than the quotes would see every second
+            # version only and learn twice the cadence (a 1 s nap against 0.5 s quotes)
+            return max(self.fast_s, min(self.slow_s, period / 2, until_due - self.lead_s))
         if since < 2 * period:
             return self.fast_s  # due now, or a little late
         return self.slow_s  # quotes stopped coming
