@@ -167,6 +167,7 @@ class LiveEngine:
                                            wall_clock=clock if settings.session_only else self._market_clock)
         self._link = LinkWatch(settings.link_timeout_s, monotonic)
         self._link_was_down = False
+        self._reads_quotes = False  # the last step got as far as reading the quote file
         #: the quote whose position and asset are the trading account (the paper account in paper mode)
         self._account: SharedQuote | None = None
         self._sync = BrokerSync(settings.sync_zero_snapshots, settings.base_shares)
@@ -294,6 +295,7 @@ class LiveEngine:
         A failure propagates (tests inject crashes this way); hosts call :meth:`run_step`, which applies
         the engine's one failure policy.
         """
+        self._reads_quotes = False
         events, inputs = self._events, (self._stop_present, self._reader.error, self._reader.refused)
         busy = self._run_commands() or self._book.pending_signal is not None or self._needs_recovery
         scanned = self._scan_stop(busy)
@@ -357,7 +359,9 @@ class LiveEngine:
         """Seconds until the next step: fast while a signal is outstanding and around each quote."""
         if self._book.pending_signal is not None:
             return self.settings.fast_poll_interval_s
-        return self._pacer.next_wait()
+        # only a step that got to read the quote tells the pacer its read: a step that keeps failing
+        # before the read would otherwise see an unread version and retry at the fast pace forever
+        return self._pacer.next_wait(self._reader.version if self._reads_quotes else None)
 
     def run_forever(self, stop_event: threading.Event) -> None:
         """Call :meth:`run_step` every :meth:`poll_interval` until ``stop_event`` is set."""
@@ -572,6 +576,7 @@ class LiveEngine:
     def _poll_quote(self) -> SharedQuote | None:
         """The latest trusted quote; a newly refused file is said once."""
         quote = self._reader.poll()
+        self._reads_quotes = True
         if self._reader.refused != self._refused:
             self._refused = self._reader.refused
             if self._refused:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from miniqmt_gui.live.quarantine import Quarantine
 from windows_bridge.contract.atomic_io import read_bytes
-from windows_bridge.contract.file_watch import FileWatch
+from windows_bridge.contract.file_watch import FileWatch, Signature
 from windows_bridge.contract.files import QUOTE_FILE
 from windows_bridge.contract.messages import ProtocolError, SharedQuote, decode
 
@@ -49,6 +49,11 @@ class QuoteReader:
         self.error = ""
         #: why the file as it is now is not trusted ("" = it is the quote)
         self.refused = ""
+
+    @property
+    def version(self) -> Signature | None:
+        """The stat signature of the file version last read, good or bad (``None``: none yet)."""
+        return self._watch.accepted
 
     def poll(self) -> SharedQuote | None:
         """The latest trusted quote (possibly the same object as last time), or ``None``."""

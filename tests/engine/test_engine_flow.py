@@ -363,6 +363,37 @@ def test_polls_fast_only_while_a_signal_is_outstanding(make_engine, shared, cloc
     assert engine.poll_interval() > settings.fast_poll_interval_s
 
 
+def test_a_quote_that_lands_after_the_engines_read_is_polled_for_at_once(make_engine, shared, clock,
+                                                                          settings):
+    """No nap between a quote landing and the engine reading it, even with no signal outstanding."""
+    engine = make_engine()
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+    assert engine.poll_interval() > settings.fast_poll_interval_s  # read what is there: nap
+    clock.advance(1)
+    write_quote(shared, make_quote(2, 1.0, clock.now))  # lands between the step and the pacer's look
+    assert engine.poll_interval() == settings.fast_poll_interval_s
+    engine.step()
+    assert engine.poll_interval() > settings.fast_poll_interval_s
+
+
+def test_a_step_that_keeps_failing_before_the_quote_read_does_not_retry_at_the_fast_pace(
+        make_engine, shared, clock, settings, monkeypatch):
+    """An unread quote hurries only a step that reads it: one failing earlier naps (no 100 Hz error loop)."""
+    engine = make_engine()
+    engine.start()
+    _run(engine, shared, clock, 1, 1.0)
+
+    def unreadable_share(busy: bool) -> bool:
+        raise OSError("the shared folder is gone")
+
+    monkeypatch.setattr(engine, "_scan_stop", unreadable_share)
+    clock.advance(1)
+    write_quote(shared, make_quote(2, 1.0, clock.now))
+    assert engine.run_step() is False
+    assert engine.poll_interval() > settings.fast_poll_interval_s
+
+
 def test_a_result_file_rewritten_in_place_is_still_seen(make_engine, shared, clock):
     """The result is read by stat signature; a rewrite with a new signature is read, never missed."""
     engine, sig, _ = _engine_waiting_for_a_buy(make_engine, shared, clock)

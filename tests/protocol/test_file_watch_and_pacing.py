@@ -109,3 +109,22 @@ def test_a_slow_nap_against_faster_quotes_still_learns_their_cadence(tmp_path: P
     assert pacer.period is not None and abs(pacer.period - 0.5) < 0.05
     late = [min(p for p in polls if p >= w) - w for w in written[-40:-1]]
     assert max(late) <= 0.02  # each quote seen within two fast polls of being written
+
+
+def test_a_quote_that_lands_after_the_callers_read_is_polled_for_at_once(tmp_path: Path) -> None:
+    """The engine read version 1; version 2 landed before the pacer's stat: no nap before reading it."""
+    quote, clock = tmp_path / "shared_quote.json", Clock()
+    pacer = QuotePacer(quote, fast_s=0.01, slow_s=1.0, lead_s=0.06, follow_s=0.0, monotonic=clock)
+    watch = FileWatch(quote, monotonic=clock)
+    for n in range(1, 6):  # learn a 3 s cadence, reading each quote as it comes
+        write_bytes_atomic(quote, b"q" * n)
+        assert watch.changed()
+        watch.accept()
+        assert pacer.next_wait(watch.accepted) > 0.01  # read already: nap towards the next quote
+        clock.now += 3.0
+    write_bytes_atomic(quote, b"q" * 5 + b"!")
+    clock.now += 0.002  # the engine read the last quote; a new one landed just before the pacer looked
+    write_bytes_atomic(quote, b"q" * 7)
+    assert watch.accepted is not None and watch.accepted != signature(quote)
+    assert pacer.next_wait(watch.accepted) == 0.01
+    assert pacer.next_wait() > 0.01  # a caller that does not read the quote is not hurried

@@ -66,6 +66,11 @@ class FileWatch:
         """Whether the file existed at the last :meth:`changed` call."""
         return self._seen is not None
 
+    @property
+    def accepted(self) -> Signature | None:
+        """The version last accepted as read (``None``: none, or the file went away since)."""
+        return self._accepted
+
     def accept(self) -> None:
         """Remember the version seen by the last :meth:`changed` call as read."""
         self._accepted = self._seen

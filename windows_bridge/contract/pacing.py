@@ -13,6 +13,10 @@ matters) and an idle process quiet (a handful of wake-ups a second instead of fi
 
 The cadence is the median of the last gaps between new quote versions (one ``stat`` per call). While
 it is unknown, or when quotes stopped coming (market closed, bridge down), it polls every ``slow_s``.
+
+A poller that reads the quote itself (the engine) passes the version it last read: a quote that landed
+between its read and the pacer's ``stat`` is then polled for at once, not a nap later (that race put
+the engine stage at 257 ms on 2 of 300 signals).
 """
 
 from __future__ import annotations
@@ -61,10 +65,15 @@ class QuotePacer:
                 self._gaps.append(gap)
         self._version, self._arrived = version, now
 
-    def next_wait(self) -> float:
-        """How long to sleep before the next poll (``fast_s`` … ``slow_s``)."""
+    def next_wait(self, read: Signature | None = None) -> float:
+        """How long to sleep before the next poll (``fast_s`` … ``slow_s``).
+
+        ``read`` is the quote version the caller last read (``None``: it does not read the quote).
+        """
         now = self._monotonic()
         self._observe(now)
+        if read is not None and self._version is not None and self._version != read:
+            return self.fast_s  # a quote the caller has not read yet is on disk now
         period = self.period
         if self._arrived is None or period is None:
             return self.slow_s
