@@ -10,7 +10,6 @@ cost).
 
 from __future__ import annotations
 
-import itertools
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -43,8 +42,7 @@ def parse_sweep(specs: Iterable[str]) -> dict[str, list[str]]:
 
 def expand(base: StrategyParams, grid: Mapping[str, Sequence[object]]) -> list[StrategyParams]:
     """All combinations of ``grid`` applied to ``base`` (validated)."""
-    keys = list(grid)
-    return [base.updated(dict(zip(keys, combo, strict=True))) for combo in itertools.product(*grid.values())]
+    return base.combinations(grid)
 
 
 def _matrices(points: Sequence[StrategyParams]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -83,7 +81,7 @@ def run_sweep(bars: pd.DataFrame, base: StrategyParams, grid: Mapping[str, Seque
     groups: dict[tuple[int, ...], list[int]] = {}
     for k, p in enumerate(points):
         groups.setdefault(p.indicator_key(), []).append(k)
-    rows: list[dict[str, object]] = [{} for _ in points]
+    columns: dict[str, list[Any]] = {key: [getattr(p, key) for p in points] for key in grid}
     done, elapsed = 0, 0.0
     for members in groups.values():
         pb = prepare(bars, points[members[0]])
@@ -97,13 +95,15 @@ def run_sweep(bars: pd.DataFrame, base: StrategyParams, grid: Mapping[str, Seque
             flow: Any = np.array([points[k].flow_capital for k in part])
             base_cap: Any = np.array([points[k].base_capital for k in part])
             metrics = derive(summary, float(pb.close[0]), float(pb.close[-1]), len(pb), days, flow, base_cap)
-            for j, k in enumerate(part):
-                rows[k] = {key: points[k].model_dump()[key] for key in grid}
-                rows[k].update({name: np.asarray(v)[j].item() for name, v in metrics.items()})
+            for name, values in metrics.items():
+                column = columns.setdefault(name, [None] * len(points))
+                for j, value in zip(part, np.broadcast_to(np.asarray(values), (len(part),)).tolist(),
+                                    strict=True):
+                    column[j] = value
             done += len(part)
             if progress:
                 progress(done, len(points))
-    table = pd.DataFrame(rows).sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
+    table = pd.DataFrame(columns).sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
     table.index = table.index + 1
     table.index.name = "rank"
     table.attrs["elapsed_s"] = elapsed

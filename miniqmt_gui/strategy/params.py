@@ -14,10 +14,12 @@ list from ``"1,1,2"``, ``HH:MM`` times, ranges.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import itertools
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -236,6 +238,22 @@ class StrategyParams:
         if unknown:
             raise ParamError(f"unknown parameter(s): {', '.join(unknown)}")
         return StrategyParams(**(self.model_dump() | dict(changes)))
+
+    def combinations(self, grid: Mapping[str, Sequence[Any]]) -> list[StrategyParams]:
+        """Every combination of ``grid``'s values applied to this set, in ``itertools.product`` order.
+
+        Each value is converted and checked once per axis, not once per point (the checks are per
+        field), so a 1,000-point sweep spends milliseconds here instead of a tenth of its second.
+        """
+        axes = [[getattr(self.updated({key: value}), key) for value in values]
+                for key, values in grid.items()]
+        points = []
+        for combo in itertools.product(*axes):
+            point = copy.copy(self)
+            for key, value in zip(grid, combo, strict=True):
+                object.__setattr__(point, key, value)  # already validated above; the type is frozen
+            points.append(point)
+        return points
 
 
 StrategyParams.model_fields = {f.name: f for f in dataclasses.fields(StrategyParams)}

@@ -116,3 +116,22 @@ def test_cli_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) 
     assert main(["backtest", *argv]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "error" in err[0]
+
+
+def test_combinations_equal_one_validated_copy_per_point() -> None:
+    """The sweep's fast expansion gives exactly what validating every point on its own gives."""
+    import itertools
+
+    base = get_preset("512890 starting point")
+    grid = {"atr_factor": ["0.3", 0.38, "0.5"], "cooldown_bars": ["5", 15], "layer_weights": ["1,1,2", "1,2"],
+            "time_filter": ["true", False]}
+    points = base.combinations(grid)
+    slow = [base.updated(dict(zip(grid, combo, strict=True))) for combo in itertools.product(*grid.values())]
+    assert points == slow and len(points) == 24
+    assert points[0].atr_factor == 0.3 and points[0].layer_weights == (1.0, 1.0, 2.0)
+    assert base.atr_factor != 0.3  # the base is never touched
+    assert base.combinations({}) == [base]
+    with pytest.raises(ParamError, match="cooldown_bars"):
+        base.combinations({"atr_factor": ["0.3"], "cooldown_bars": ["5", "-1"]})
+    with pytest.raises(ParamError, match="unknown"):
+        base.combinations({"atr_factr": ["0.3"]})
