@@ -18,6 +18,11 @@ one-tick grid anchored there never buys (a run with no signal at all, seen on a 
 The bridge writes a quote every ``--quote-interval`` seconds (0.5; shipped 3 s — the interval sets how
 many signals a minute can carry, not how long one takes).
 
+The latency market's bars carry 10,000,000,000 shares a minute (``DEEP_VOLUME``): the xtquant fake fills
+only the volume traded since its last market feed, so with the demo's 10,000,000 a large order filled
+in parts and waited for the fake's next pump (about 250 ms) — a wait on the market, not on the product.
+``--keep DIR`` keeps the chain's folders (journals, ``quote_times.json``) for a closer look.
+
 The account starts with a large base position so that T+1 never refuses the many same-day sells
 (with the demo's 300,000 CNY base, a day of round trips exhausts the sellable shares and the rest
 are refused ``insufficient_volume`` — correct, but not what this measures).
@@ -60,6 +65,7 @@ from windows_bridge.contract.files import QUOTE_FILE
 from windows_bridge.contract.messages import SharedQuote
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+DEEP_VOLUME = 1e10  # shares a minute: every order fills at once (see the module docstring)
 
 
 class QuoteTimes(threading.Thread):
@@ -118,7 +124,7 @@ def shipped_polls() -> dict[str, float]:
 def measure_latency(root: Path, signals: int, limit_s: float, polls: dict[str, float],
                     quote_interval_s: float) -> dict[str, Any]:
     """Run the chain until ``signals`` results were applied; percentiles in ms."""
-    bars = write_bars(root / "zigzag.csv", zigzag(days=8))
+    bars = write_bars(root / "zigzag.csv", zigzag(days=8), volume=DEEP_VOLUME)
     options = DemoOptions(speed=40.0, interval_s=quote_interval_s, fill_ratio=1.0,
                           order_timeout_s=2.0, silent_period_s=0.5, lead_s=8.0, params=FAST_GRID,
                           replay_source=str(bars), base_value=20_000_000.0, **polls)
@@ -132,6 +138,7 @@ def measure_latency(root: Path, signals: int, limit_s: float, polls: dict[str, f
     watch.stop.set()
     chain.drain(10)
     chain.stop()
+    (root / "quote_times.json").write_text(json.dumps(watch.times))
     ms, statuses = latencies(chain, watch.times)
     stages = stage_breakdown(chain, watch.times)
     slowest = sorted(zip(*stages.values(), strict=True), key=sum, reverse=True)[:5]
@@ -240,14 +247,19 @@ def main() -> None:
     parser.add_argument("--quote-interval", type=float, default=0.5)
     parser.add_argument("--executor-poll", type=float, help="override the shipped executor poll (s)")
     parser.add_argument("--engine-poll", type=float, help="override the shipped engine poll (s)")
+    parser.add_argument("--keep", type=Path, help="run in this folder and keep it (journals, quote times)")
     args = parser.parse_args()
     polls = shipped_polls()
     if args.executor_poll:
         polls["executor_poll_s"] = args.executor_poll
     if args.engine_poll:
         polls["engine_poll_s"] = args.engine_poll
-    with tempfile.TemporaryDirectory(prefix="miniqmt-latency-") as tmp:
-        root = Path(tmp)
+    with contextlib.ExitStack() as stack:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            root = args.keep
+        else:
+            root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="miniqmt-latency-")))
         result: dict[str, Any] = {"settings": polls | {"quote_interval_s": args.quote_interval,
                                                        "idle_speed": args.idle_speed}}
         if not args.idle_only:
