@@ -121,7 +121,7 @@ def shipped_polls() -> dict[str, float]:
             "engine_poll_s": EngineSettings.model_fields["poll_interval_s"].default}
 
 
-def measure_latency(root: Path, signals: int, limit_s: float, polls: dict[str, float],
+def measure_latency(root: Path, signals: int, limit_s: float, polls: dict[str, Any],
                     quote_interval_s: float) -> dict[str, Any]:
     """Run the chain until ``signals`` results were applied; percentiles in ms."""
     bars = write_bars(root / "zigzag.csv", zigzag(days=8), volume=DEEP_VOLUME)
@@ -203,7 +203,7 @@ def thread_cpu(pid: int) -> dict[str, float]:
     return out
 
 
-def measure_idle(root: Path, seconds: float, polls: dict[str, float], gui: bool = False,
+def measure_idle(root: Path, seconds: float, polls: dict[str, Any], gui: bool = False,
                  speed: float = 60.0) -> dict[str, Any]:
     """CPU % of each process (and thread) on a motionless market with the shipped settings.
 
