@@ -96,30 +96,45 @@ def _time_of_day(buf: np.ndarray, a: int, b: int) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _parse_decimal(buf: np.ndarray, a: int, b: int) -> float:
-    """A plain decimal number in ``buf[a:b]``; NaN when it is anything else (or too long)."""
-    if a >= b:
-        return np.nan
-    neg = buf[a] == _MINUS
-    if neg or buf[a] == _PLUS:
-        a += 1
-    m, k, digits, point = 0, 0, 0, False
-    for j in range(a, b):
+def _decimal_field(buf: np.ndarray, a: int, n: int) -> tuple[float, int]:
+    """The plain decimal number of the field starting at ``a`` and where the field ends (its comma,
+    newline, line-ending CR or ``n``); NaN when it is anything else (or too long)."""
+    j = a
+    neg = False
+    if j < n and (buf[j] == _MINUS or buf[j] == _PLUS):
+        neg = buf[j] == _MINUS
+        j += 1
+    m, k, digits, point, ok = 0, 0, 0, False, True
+    while j < n:
         c = buf[j]
-        if c == _DOT and not point:
-            point = True
-        elif _ZERO <= c <= _NINE:
+        if _ZERO <= c <= _NINE:
             m = m * 10 + (c - _ZERO)
             digits += 1
             k += point
             if m >= _MAX_MANTISSA:
-                return np.nan
+                ok = False
+        elif c == _COMMA or c == _NL:  # noqa: SIM109 - two compares, no tuple in the hot loop
+            break
+        elif c == _DOT and not point:
+            point = True
+        elif c == _CR and (j + 1 == n or buf[j + 1] == _NL):
+            break
         else:
-            return np.nan
-    if digits == 0 or k > 22:
-        return np.nan
+            ok = False
+        j += 1
+    if not ok or digits == 0 or k > 22:
+        return np.nan, j
     v = m / _POW10[k] if k > 0 else float(m)
-    return -v if neg else v
+    return (-v if neg else v), j
+
+
+@njit(cache=True, nogil=True)
+def _field_end(buf: np.ndarray, a: int, n: int) -> int:
+    """Where the field starting at ``a`` ends: its comma or newline, or ``n``."""
+    j = a
+    while j < n and buf[j] != _COMMA and buf[j] != _NL:
+        j += 1
+    return j
 
 
 @njit(cache=True, nogil=True)
@@ -134,64 +149,77 @@ def parse_bar_text(buf: np.ndarray, start: int, stop: int, n_fields: int, time_f
     On success ``status[ST_OK] = 1`` and ``status[ST_TIME_KIND]`` says how ``times`` are to be read
     (0: no rows); otherwise ``status[ST_BAD_ROW]`` is the first row (0-based in this piece) this
     reader does not handle, or the row that found no room (then the return value is ``row_end - row0``).
+    Each line is read once: the numbers are converted while their field is scanned.
     """
     n = stop
     n_out = value_fields.size
-    fields = np.empty((n_fields, 2), dtype=np.int64)
+    column = np.full(n_fields, -1, dtype=np.int64)  # field → output column (-1: not a value)
+    for c in range(n_out):
+        if value_fields[c] >= 0:
+            column[value_fields[c]] = c
     row, pos = 0, start
     kind = 0
     prev_a, prev_day = -1, 0  # where the last parsed text time starts, and its day in seconds
     status[ST_OK] = 0
     status[ST_TIME_KIND] = 0
     while pos < n:
-        # one pass to the end of the line, noting where each field starts and ends
-        f, a, end = 0, pos, pos
-        while end < n and buf[end] != _NL:
-            if buf[end] == _COMMA:
-                if f < n_fields:
-                    fields[f, 0] = a
-                    fields[f, 1] = end
-                f += 1
-                a = end + 1
-            end += 1
-        line_end = end - 1 if end > pos and buf[end - 1] == _CR else end
-        if line_end > pos:
-            if f < n_fields:
-                fields[f, 0] = a
-                fields[f, 1] = line_end
-            f += 1
-            if row0 + row >= row_end or f != n_fields:
+        if buf[pos] == _NL:
+            pos += 1
+            continue
+        if buf[pos] == _CR and (pos + 1 == n or buf[pos + 1] == _NL):
+            pos += 2
+            continue
+        out = row0 + row
+        if out >= row_end:
+            status[ST_BAD_ROW] = row
+            return row
+        f, a, ta, tb = 0, pos, 0, 0
+        while True:
+            if f >= n_fields:
                 status[ST_BAD_ROW] = row
                 return row
-            ta, tb = fields[time_field, 0], fields[time_field, 1]
-            t = _digits(buf, ta, tb) if tb - ta <= 18 else -1
-            this_kind = TIME_NUMBER if t >= 0 and tb > ta else TIME_TEXT
-            if this_kind == TIME_TEXT:
-                # most rows share the previous row's date: then only the time of day is read
-                if prev_a >= 0 and tb - ta >= 10 and _same_date(buf, prev_a, ta):
-                    t = _time_of_day(buf, ta, tb)
-                    t = prev_day + t if t >= 0 else -1
-                else:
-                    t = _parse_time_text(buf, ta, tb)
-                if t >= 0:
-                    prev_a, prev_day = ta, t - t % 86400
-            if t < 0 or (kind != 0 and this_kind != kind):
-                status[ST_BAD_ROW] = row
-                return row
-            kind = this_kind
-            out = row0 + row
-            times[out] = t
-            for c in range(n_out):
-                fi = value_fields[c]
-                if fi < 0:
-                    values[c, out] = 0.0
-                    continue
-                v = _parse_decimal(buf, fields[fi, 0], fields[fi, 1])
+            col = column[f]
+            if col >= 0:
+                v, end = _decimal_field(buf, a, n)
                 if v != v:
                     status[ST_BAD_ROW] = row
                     return row
-                values[c, out] = v
-            row += 1
+                values[col, out] = v
+            else:
+                end = _field_end(buf, a, n)
+            if f == time_field:  # a line-ending CR is not part of it
+                ta = a
+                tb = end - 1 if end > a and buf[end - 1] == _CR and (end == n or buf[end] == _NL) else end
+            f += 1
+            if end < n and buf[end] == _COMMA:
+                a = end + 1
+                continue
+            if end < n and buf[end] == _CR:
+                end += 1  # the CR before the newline (or the buffer's end) of the last field
+            break
+        if f != n_fields:
+            status[ST_BAD_ROW] = row
+            return row
+        t = _digits(buf, ta, tb) if tb - ta <= 18 else -1
+        this_kind = TIME_NUMBER if t >= 0 and tb > ta else TIME_TEXT
+        if this_kind == TIME_TEXT:
+            # most rows share the previous row's date: then only the time of day is read
+            if prev_a >= 0 and tb - ta >= 10 and _same_date(buf, prev_a, ta):
+                t = _time_of_day(buf, ta, tb)
+                t = prev_day + t if t >= 0 else -1
+            else:
+                t = _parse_time_text(buf, ta, tb)
+            if t >= 0:
+                prev_a, prev_day = ta, t - t % 86400
+        if t < 0 or (kind != 0 and this_kind != kind):
+            status[ST_BAD_ROW] = row
+            return row
+        kind = this_kind
+        times[out] = t
+        for c in range(n_out):
+            if value_fields[c] < 0:
+                values[c, out] = 0.0
+        row += 1
         pos = end + 1
     status[ST_OK] = 1
     status[ST_TIME_KIND] = kind
