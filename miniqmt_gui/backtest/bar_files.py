@@ -8,20 +8,23 @@ reader does not handle — another layout, a stamp index, quotes, an exponent, a
 duplicate times, a non-positive price — goes to :func:`miniqmt_gui.backtest.data.load_bars`, which
 reads it or words the error.
 
-Speed (the backtest's largest stage): ``.gz`` files are inflated by ISA-L (``isal``) when installed,
-and a long text is parsed in two halves at once, the second on a helper thread (the compiled reader
-holds no GIL); the rows are laid out by columns so the bars are views, not copies.
+Speed (the backtest's largest stage): the text is cut into pieces of whole lines and parsed on two
+threads at once (the compiled reader holds no GIL). A ``.gz`` file is inflated (by ISA-L, ``isal``,
+when installed) a piece at a time while the other thread parses the pieces already inflated, and the
+pieces left when inflating ends are shared by both threads; only the line across each seam of two
+inflated pieces is copied. The rows are laid out by columns so the bars are views, not copies.
 """
 
 from __future__ import annotations
 
-import gzip
+import itertools
 import os
+import queue
 import threading
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import cast
+from typing import Protocol, cast
 
 import numpy as np
 
@@ -34,24 +37,59 @@ TIME_NAMES = ("datetime", "dt", "date", "time", "timestamp", "bar_time")
 SHANGHAI_OFFSET_S = 8 * 3600  # UTC+8 all year since 1991 (earlier dates: the general reader)
 FIRST_FIXED_OFFSET_S = 694_224_000  # 1992-01-01 00:00
 EPOCH_MS_RANGE = (10**11, 10**13)  # the general reader's range for xtquant's ``time``
-#: files whose text is at least this long are parsed in two halves on two threads (the reader holds no GIL)
-SPLIT_BYTES = 1 << 20
-#: the rows of a file are guessed from the length of the lines in its first bytes
+#: a ``.gz`` file is inflated this many bytes of text at a time, and a text is parsed in pieces of about
+#: this size (enough pieces for two threads to share the work evenly)
+CHUNK_BYTES = 1 << 19
+#: the rows of a piece are guessed from the length of the lines in the text's first bytes
 GUESS_BYTES = 1 << 16
+BOM = b"\xef\xbb\xbf"
+
+GZIP_WBITS = 31  # zlib's window bits for a gzip header and trailer
 
 
-def _inflater() -> tuple[Callable[[bytes], bytes], tuple[type[BaseException], ...]]:
-    """ISA-L's gzip inflate when installed (3-5x zlib's speed, the same bytes, multi-member aware),
-    else the standard library's; and what inflating a broken file raises (the general reader words it)."""
+class Inflating(Protocol):
+    """What :func:`_inflate` uses of a zlib-style decompress object (the standard library's or ISA-L's)."""
+
+    @property
+    def eof(self) -> bool:
+        """Whether the end of the member was reached."""
+        ...
+
+    @property
+    def unconsumed_tail(self) -> bytes:
+        """Input not inflated yet because the output reached ``max_length``."""
+        ...
+
+    @property
+    def unused_data(self) -> bytes:
+        """Input after the end of the member."""
+        ...
+
+    def decompress(self, data: bytes, max_length: int = 0, /) -> bytes:
+        """Inflate ``data``, at most ``max_length`` bytes of output."""
+        ...
+
+
+Inflater = Callable[[], Inflating]
+#: a piece of the text: whole lines ``buf[start:stop]``
+Piece = tuple[bytes, int, int]
+#: what the compiled reader made of a piece: (rows, times, values by column, status)
+Parsed = tuple[int, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _inflater() -> tuple[Inflater, tuple[type[BaseException], ...]]:
+    """A maker of gzip inflaters, ISA-L's when installed (3-5x zlib's speed, the same bytes) else the
+    standard library's; and what inflating a broken file raises (the general reader words it)."""
     errors: tuple[type[BaseException], ...] = (OSError, EOFError, ValueError, zlib.error)
     try:
-        from isal import igzip, isal_zlib
+        from isal import isal_zlib
     except ImportError:
-        return gzip.decompress, errors
-    return igzip.decompress, (*errors, cast(type[BaseException], isal_zlib.IsalError))
+        return (lambda: zlib.decompressobj(GZIP_WBITS)), errors
+    isal_error = cast(type[BaseException], isal_zlib.IsalError)
+    return (lambda: isal_zlib.decompressobj(GZIP_WBITS)), (*errors, isal_error)
 
 
-_gunzip, _INFLATE_ERRORS = _inflater()
+_new_inflater, _INFLATE_ERRORS = _inflater()
 
 
 def _columns(header: str) -> tuple[int, list[int]] | None:
@@ -68,105 +106,173 @@ def _columns(header: str) -> tuple[int, list[int]] | None:
     return names.index(time_name), fields
 
 
-def _read_bytes(path: Path) -> bytes | None:
+def _inflate(raw: bytes) -> Iterator[bytes]:
+    """The text of a gzip file, every member, ``CHUNK_BYTES`` at a time (raises on a broken file)."""
+    rest = raw
+    while rest:
+        inflater = _new_inflater()
+        while not inflater.eof:
+            before = len(rest)
+            if not before:
+                raise EOFError("the gzip file ends inside a member")
+            chunk = inflater.decompress(rest, CHUNK_BYTES)
+            rest = inflater.unconsumed_tail
+            if chunk:
+                yield chunk
+            elif len(rest) == before:
+                raise EOFError("the gzip file stops making progress")
+        rest = inflater.unused_data.lstrip(b"\x00")  # zero padding after the last member is allowed
+
+
+def _texts(path: Path) -> Iterator[bytes]:
+    """The file's text in chunks: inflated pieces of a ``.gz``, the whole of a ``.csv``/``.txt``."""
     suffix = path.suffix.lower()
-    try:
-        raw = path.read_bytes()
-        if suffix == ".gz":
-            return _gunzip(raw)
-    except _INFLATE_ERRORS:
-        return None
-    return raw if suffix in (".csv", ".txt") else None
+    if suffix == ".gz":
+        yield from _inflate(path.read_bytes())
+    elif suffix in (".csv", ".txt"):
+        yield path.read_bytes()
+
+
+def _ranges(chunk: bytes, a: int, b: int) -> Iterator[tuple[int, int]]:
+    """``chunk[a:b]`` (whole lines) cut at newlines into ranges of about ``CHUNK_BYTES``."""
+    while b - a > CHUNK_BYTES:
+        cut = chunk.find(b"\n", a + CHUNK_BYTES, b)
+        if cut < 0:
+            break
+        yield a, cut + 1
+        a = cut + 1
+    yield a, b
+
+
+def _pieces(chunks: Iterator[bytes], first: bytes, start: int) -> Iterator[Piece]:
+    """Whole lines of the text in order: ranges of each chunk, and the line across each seam of two
+    chunks as a piece of its own (the only bytes copied). ``first`` is the first chunk, read from
+    ``start``."""
+    tail = b""
+    for chunk, a in itertools.chain([(first, start)], ((c, 0) for c in chunks)):
+        head_end = chunk.find(b"\n", a)
+        if head_end < 0:
+            tail += chunk[a:]
+            continue
+        if tail:
+            seam = tail + chunk[a:head_end + 1]
+            yield seam, 0, len(seam)
+            a = head_end + 1
+        last = chunk.rfind(b"\n", a) + 1
+        if last > a:
+            for lo, hi in _ranges(chunk, a, last):
+                yield chunk, lo, hi
+        tail = chunk[max(a, last):]
+    if tail:
+        yield tail, 0, len(tail)
 
 
 def read_fast(path: str | Path) -> BarArrays | None:
     """The bars of ``path`` if the compiled reader handles the file completely, else None."""
-    data = _read_bytes(Path(path))
-    if not data:
-        return None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    head_end = data.find(b"\n")
-    if head_end < 0:
-        return None
+    chunks = _texts(Path(path))
     try:
-        layout = _columns(data[:head_end].decode("utf-8").rstrip("\r"))
-    except UnicodeDecodeError:
+        first = next(chunks, b"")
+        start = len(BOM) if first.startswith(BOM) else 0
+        head_end = first.find(b"\n", start)
+        if head_end < 0:
+            return None
+        try:
+            layout = _columns(first[start:head_end].decode("utf-8").rstrip("\r"))
+        except UnicodeDecodeError:
+            return None
+        if layout is None:
+            return None
+        time_field, fields = layout
+        sample = first[head_end + 1:head_end + 1 + GUESS_BYTES]
+        reader = _PieceReader(first.count(b",", start, head_end) + 1, time_field,
+                              np.array(fields, dtype=np.int64), len(sample) / max(1, sample.count(b"\n")))
+        parsed = reader.read_all(_pieces(chunks, first, head_end + 1))
+    except _INFLATE_ERRORS:
         return None
-    if layout is None:
-        return None
-    time_field, fields = layout
-    n_fields = data[:head_end].count(b",") + 1
-    return _parse(data, head_end + 1, n_fields, time_field, np.array(fields, dtype=np.int64))
+    return _joined(parsed) if parsed is not None else None
 
 
-def _pieces(data: bytes, start: int) -> list[tuple[int, int]]:
-    """Byte ranges of whole lines: two halves of a long text when there is a second core, else one."""
-    size = len(data)
-    if size - start < SPLIT_BYTES or (os.cpu_count() or 1) < 2:
-        return [(start, size)]
-    newline = data.find(b"\n", start + (size - start) // 2)
-    if newline < 0:
-        return [(start, size)]
-    return [(start, newline + 1), (newline + 1, size)]
+class _PieceReader:
+    """Runs the compiled reader over pieces as they come, on a helper thread and, once the pieces stop
+    coming, on the calling thread as well."""
 
+    def __init__(self, n_fields: int, time_field: int, fields: np.ndarray, per_line: float) -> None:
+        self.n_fields, self.time_field, self.fields, self.per_line = n_fields, time_field, fields, per_line
+        self.parse = compiled.kernels().parse_bar_text
+        self.results: dict[int, Parsed] = {}
 
-def _room(data: bytes, start: int, pieces: list[tuple[int, int]]) -> list[int]:
-    """Rows to make room for in each piece, guessed from the first lines' length (a guess that is
-    short only costs a second reading with exact counts)."""
-    sample = data[start:start + GUESS_BYTES]
-    per_line = len(sample) / max(1, sample.count(b"\n"))
-    return [int((b - a) / per_line * 1.25) + 16 for a, b in pieces]
-
-
-def _parse(data: bytes, start: int, n_fields: int, time_field: int, fields: np.ndarray) -> BarArrays | None:
-    """The compiled reader over the pieces of the text (the second on its own thread), rows joined."""
-    pieces = _pieces(data, start)
-    room = _room(data, start, pieces)
-    read = _read_pieces(data, pieces, room, n_fields, time_field, fields)
-    if read is None:  # a piece had more lines than guessed: count them and read again
-        room = [data.count(b"\n", a, b) + 1 for a, b in pieces]
-        read = _read_pieces(data, pieces, room, n_fields, time_field, fields)
-    if not isinstance(read, tuple):
-        return None
-    times, values, kind = read
-    return _checked(times, values, kind)
-
-
-def _read_pieces(data: bytes, pieces: list[tuple[int, int]], room: list[int], n_fields: int, time_field: int,
-                 fields: np.ndarray) -> tuple[np.ndarray, np.ndarray, int] | bool | None:
-    """(times, values by column, time kind); None: out of room; False: not for this reader."""
-    k = compiled.kernels()
-    buf = np.frombuffer(data, dtype=np.uint8)
-    firsts = [sum(room[:i]) for i in range(len(pieces))]
-    values = np.empty((5, sum(room)))
-    times = np.empty(sum(room), dtype=np.int64)
-    status = np.zeros((len(pieces), 3), dtype=np.int64)
-    counts = [0] * len(pieces)
-
-    def piece(i: int) -> None:
-        counts[i] = k.parse_bar_text(buf, pieces[i][0], pieces[i][1], n_fields, time_field, fields, values,
-                                     times, firsts[i], firsts[i] + room[i], status[i])
-
-    helpers = [threading.Thread(target=piece, args=(i,), name="miniqmt-bar-reader")
-               for i in range(1, len(pieces))]
-    for helper in helpers:
+    def read_all(self, pieces: Iterator[Piece]) -> list[Parsed] | None:
+        """Every piece's rows in text order (``None`` if a piece could not be read)."""
+        if (os.cpu_count() or 1) < 2:
+            for k, piece in enumerate(pieces):
+                self.results[k] = self.read(piece)
+            return [self.results[k] for k in range(len(self.results))]
+        todo: queue.SimpleQueue[tuple[int, Piece] | None] = queue.SimpleQueue()
+        helper = threading.Thread(target=self._work, args=(todo,), name="miniqmt-bar-reader", daemon=True)
         helper.start()
-    piece(0)
-    for helper in helpers:
-        helper.join()
-    if any(counts[i] == room[i] and not status[i, ST_OK] for i in range(len(pieces))):
-        return None
-    kinds = {int(s[ST_TIME_KIND]) for s in status if s[ST_TIME_KIND]}
-    if not status[:, ST_OK].all() or len(kinds) != 1:
-        return False  # a row this reader does not handle, no rows, or text and number times mixed
-    n = counts[0]
-    for i in range(1, len(pieces)):  # the rows of the next piece follow on
-        rows = slice(firsts[i], firsts[i] + counts[i])
-        values[:, n:n + counts[i]] = values[:, rows].copy()
-        times[n:n + counts[i]] = times[rows].copy()
-        n += counts[i]
-    return times[:n], values[:, :n], kinds.pop()
+        count = 0
+        try:
+            for count, piece in enumerate(pieces, start=1):
+                todo.put((count - 1, piece))
+            self._help(todo)
+        finally:
+            todo.put(None)
+            helper.join()
+        if len(self.results) != count:
+            return None
+        return [self.results[k] for k in range(count)]
+
+    def _work(self, todo: queue.SimpleQueue[tuple[int, Piece] | None]) -> None:
+        while (item := todo.get()) is not None:
+            self.results[item[0]] = self.read(item[1])
+
+    def _help(self, todo: queue.SimpleQueue[tuple[int, Piece] | None]) -> None:
+        while True:
+            try:
+                item = todo.get_nowait()
+            except queue.Empty:
+                return
+            if item is None:  # not ours: the helper's stop signal, which only comes later
+                todo.put(None)
+                return
+            self.results[item[0]] = self.read(item[1])
+
+    def read(self, piece: Piece) -> Parsed:
+        """The rows of one piece; a piece with more lines than guessed is counted and read again."""
+        buf, start, stop = piece
+        layout = (self.n_fields, self.time_field, self.fields)
+        room = int((stop - start) / self.per_line * 1.25) + 16
+        parsed = parse_rows(self.parse, buf, start, stop, room, *layout)
+        if parsed[0] == room and not parsed[3][ST_OK]:
+            parsed = parse_rows(self.parse, buf, start, stop, buf.count(b"\n", start, stop) + 1, *layout)
+        return parsed
+
+
+def parse_rows(parse: Callable[..., int], buf: bytes, start: int, stop: int, room: int, n_fields: int,
+               time_field: int, fields: np.ndarray) -> Parsed:
+    """One call of the compiled reader over ``buf[start:stop]`` with room for ``room`` rows."""
+    values = np.empty((5, room))
+    times = np.empty(room, dtype=np.int64)
+    status = np.zeros(3, dtype=np.int64)
+    rows = parse(np.frombuffer(buf, dtype=np.uint8), start, stop, n_fields, time_field, fields, values, times,
+                 0, room, status)
+    return rows, times, values, status
+
+
+def _joined(parsed: list[Parsed]) -> BarArrays | None:
+    """The pieces' rows as one set of bars, if every piece was read and they agree on the time kind."""
+    if not all(p[3][ST_OK] for p in parsed):
+        return None  # a row this reader does not handle
+    kinds = {int(p[3][ST_TIME_KIND]) for p in parsed if p[3][ST_TIME_KIND]}
+    if len(kinds) != 1:
+        return None  # no rows, or text and number times mixed
+    full = [p for p in parsed if p[0]]
+    if len(full) == 1:
+        rows, times, values, _ = full[0]
+        return _checked(times[:rows], values[:, :rows], kinds.pop())
+    times = np.concatenate([p[1][:p[0]] for p in full])
+    values = np.concatenate([p[2][:, :p[0]] for p in full], axis=1)
+    return _checked(times, values, kinds.pop())
 
 
 def _checked(times: np.ndarray, values: np.ndarray, kind: int) -> BarArrays | None:

@@ -23,14 +23,15 @@ FAST = {"canonical", "dt name, no volume", "time as text", "original history (un
         "CRLF and seconds omitted", "xtquant stamp index and time"}
 
 
-@pytest.fixture(params=["whole", "halves"])
+@pytest.fixture(params=["whole", "pieces", "pieces on one core"])
 def split(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
-    """Read every file in one piece, and again in two pieces on two threads (as long files are)."""
-    halves = request.param == "halves"
-    if halves:
-        monkeypatch.setattr(bar_files, "SPLIT_BYTES", 1)
-        monkeypatch.setattr(bar_files.os, "cpu_count", lambda: 2)
-    return halves
+    """Read every file in one piece, and again in pieces of a few lines (a ``.gz`` inflated 64 bytes at
+    a time: seams everywhere) on two threads, and on one (as long files are read)."""
+    pieces = request.param != "whole"
+    if pieces:
+        monkeypatch.setattr(bar_files, "CHUNK_BYTES", 64)
+        monkeypatch.setattr(bar_files.os, "cpu_count", lambda: 1 if "one core" in request.param else 2)
+    return pieces
 
 
 def assert_same(a: BarArrays, b: BarArrays) -> None:
@@ -88,6 +89,27 @@ def test_missing_and_corrupt_gzip_files(tmp_path: Path) -> None:
         load_bar_arrays(tmp_path / "bad.csv.gz")
 
 
+def test_gzip_members_padding_and_truncation(tmp_path: Path, split: bool) -> None:
+    """Inflated piece by piece: every member is read, zero padding after the last is allowed, a file cut
+    short is handed over (never read as fewer bars)."""
+    import gzip
+
+    rows = [f"{t},1.5,1.6,1.4,1.5,{i}\n" for i, t in enumerate(_minutes(300))]
+    head = "datetime,open,high,low,close,volume\n"
+    first, second = (head + "".join(rows[:120])).encode(), "".join(rows[120:]).encode()
+    members = gzip.compress(first) + gzip.compress(second)
+    path = tmp_path / "bars.csv.gz"
+    for raw in (members, members + b"\x00" * 16):
+        path.write_bytes(raw)
+        fast = read_fast(path)
+        assert fast is not None and len(fast.close) == 300
+        assert_same(fast, BarArrays.from_frame(load_bars(path)))
+    path.write_bytes(members[:-40])
+    assert read_fast(path) is None
+    with pytest.raises(DataError):
+        load_bar_arrays(path)
+
+
 DECIMALS = st.builds(lambda i, f, k: f"{i}.{str(f).zfill(k)[:k]}" if k else str(i),
                      st.integers(0, 10**7), st.integers(0, 10**9), st.integers(0, 9))
 
@@ -122,19 +144,21 @@ def _minutes(count: int, start: int = 0) -> list[str]:
 
 
 @pytest.mark.parametrize("case", ["short lines later", "blank lines", "one half only blank"])
-def test_two_halves_give_the_same_bars(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, split: bool,
+def test_pieces_give_the_same_bars(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, split: bool,
                                        case: str) -> None:
     """Rows are placed by a guess from the first lines (too short a guess: counted and read again);
     blank lines leave a gap between the halves that is closed."""
     monkeypatch.setattr(bar_files, "GUESS_BYTES", 2000)
-    readings: list[int] = []
-    read_pieces = bar_files._read_pieces
+    out_of_room: list[int] = []
+    parse_rows = bar_files.parse_rows
 
-    def counted(*args: object) -> object:
-        readings.append(1)
-        return read_pieces(*args)  # type: ignore[arg-type]
+    def counted(*args: object) -> bar_files.Parsed:
+        parsed = parse_rows(*args)  # type: ignore[arg-type]
+        room = args[4]
+        out_of_room.extend([1] if parsed[0] == room and not parsed[3][0] else [])
+        return parsed
 
-    monkeypatch.setattr(bar_files, "_read_pieces", counted)
+    monkeypatch.setattr(bar_files, "parse_rows", counted)
     times = _minutes(400)
     if case == "short lines later":  # the first lines are long, so the room guessed is too small
         rows = [f"{t},1.000000000001,1.000000000002,1.000000000001,1.000000000001,100" for t in times[:40]]
@@ -148,7 +172,8 @@ def test_two_halves_give_the_same_bars(tmp_path: Path, monkeypatch: pytest.Monke
     fast = read_fast(path)
     assert fast is not None
     assert_same(fast, BarArrays.from_frame(load_bars(path)))
-    assert len(readings) == (2 if case == "short lines later" else 1)
+    # a short guess is counted and read again (pieces of a few lines always have room to spare)
+    assert bool(out_of_room) == (case == "short lines later" and not split)
 
 
 def test_text_and_number_times_in_different_halves_are_handed_over(tmp_path: Path, split: bool) -> None:
@@ -160,13 +185,13 @@ def test_text_and_number_times_in_different_halves_are_handed_over(tmp_path: Pat
 
 
 def test_without_isal_the_standard_library_inflates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import gzip
     import sys
+    import zlib
 
     monkeypatch.setitem(sys.modules, "isal", None)  # as if not installed: its import fails
-    inflate, errors = bar_files._inflater()
-    assert inflate is gzip.decompress and EOFError in errors
-    monkeypatch.setattr(bar_files, "_gunzip", inflate)
+    inflater, errors = bar_files._inflater()
+    assert type(inflater()) is type(zlib.decompressobj()) and EOFError in errors
+    monkeypatch.setattr(bar_files, "_new_inflater", inflater)
     monkeypatch.setattr(bar_files, "_INFLATE_ERRORS", errors)
     path = write_layout(tmp_path, "canonical", True)
     fast = read_fast(path)
