@@ -232,10 +232,8 @@ class _PieceReader:
                 item = todo.get_nowait()
             except queue.Empty:
                 return
-            if item is None:  # not ours: the helper's stop signal, which only comes later
-                todo.put(None)
-                return
-            self.results[item[0]] = self.read(item[1])
+            if item is not None:  # (the stop signal is only put after this returns)
+                self.results[item[0]] = self.read(item[1])
 
     def read(self, piece: Piece) -> Parsed:
         """The rows of one piece; a piece with more lines than guessed is counted and read again."""

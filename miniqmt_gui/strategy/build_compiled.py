@@ -27,6 +27,7 @@ SIGNATURES = {
     "run_points": "f8[:, :](f8[:], f8[:], f8[:], f8[:], f8[:], f8[:], i8[:], i8[:], f8[:, :], f8[:, :], "
                   "i8[:], i8)",
     "indicator_matrix": "f8[:, :](f8[:], f8[:], f8[:], i8, i8, i8, i8, i8, i8)",
+    "indicator_rows": "i8(f8[:], f8[:], f8[:], i8, i8, i8, i8, i8, i8, i8, f8[:, ::1])",
     "parse_bar_text": "i8(u1[::1], i8, i8, i8, i8, i8[::1], f8[:, ::1], i8[::1], i8, i8, i8[::1])",
 }
 
@@ -61,10 +62,11 @@ def build(out_dir: Path = HERE) -> Path:
 
     from miniqmt_gui.strategy.bar_bytes import parse_bar_text
     from miniqmt_gui.strategy.kernel import run_bars, run_points
-    from miniqmt_gui.strategy.rolling import indicator_matrix
+    from miniqmt_gui.strategy.rolling import indicator_matrix, indicator_rows
 
     functions: dict[str, Any] = {"run_bars": run_bars, "run_points": run_points,
-                                 "indicator_matrix": indicator_matrix, "parse_bar_text": parse_bar_text}
+                                 "indicator_matrix": indicator_matrix, "indicator_rows": indicator_rows,
+                                 "parse_bar_text": parse_bar_text}
     stamp_value = source_stamp()
 
     @njit

@@ -26,7 +26,7 @@ from typing import Any
 AOT_MODULE = "miniqmt_gui.strategy._aot"
 #: the sources the compiled module is made of (their hash decides whether it is current)
 SOURCES = ("slots.py", "rules.py", "kernel.py", "rolling.py", "bar_bytes.py")
-EXPORTS = ("run_bars", "run_points", "indicator_matrix", "parse_bar_text")
+EXPORTS = ("run_bars", "run_points", "indicator_matrix", "indicator_rows", "parse_bar_text")
 HERE = Path(__file__).resolve().parent
 
 
@@ -57,15 +57,16 @@ def _aot_module() -> Any:
 def _jit() -> SimpleNamespace:
     from miniqmt_gui.strategy.bar_bytes import parse_bar_text
     from miniqmt_gui.strategy.kernel import run_bars, run_points
-    from miniqmt_gui.strategy.rolling import indicator_matrix
+    from miniqmt_gui.strategy.rolling import indicator_matrix, indicator_rows
 
     return SimpleNamespace(run_bars=run_bars, run_points=run_points, indicator_matrix=indicator_matrix,
-                           parse_bar_text=parse_bar_text, backend="jit")
+                           indicator_rows=indicator_rows, parse_bar_text=parse_bar_text, backend="jit")
 
 
 @cache
 def kernels() -> SimpleNamespace:
-    """The compiled functions (``run_bars``, ``run_points``, ``indicator_matrix``, ``parse_bar_text``)."""
+    """The compiled functions (``run_bars``, ``run_points``, ``indicator_matrix``, ``indicator_rows``,
+    ``parse_bar_text``)."""
     module = _aot_module()
     if module is None:
         return _jit()

@@ -25,7 +25,17 @@ import math
 import numpy as np
 
 from miniqmt_gui.strategy.jit import njit
-from miniqmt_gui.strategy.slots import I_ATR, I_ATR_AVG, I_MA, I_RSI, I_SLOPE, N_INDICATORS
+from miniqmt_gui.strategy.slots import (
+    I_ATR,
+    I_ATR_AVG,
+    I_MA,
+    I_RSI,
+    I_SLOPE,
+    N_INDICATORS,
+    PART_ALL,
+    PART_RANGE,
+    PART_TREND,
+)
 
 
 @njit(cache=True, nogil=True)
@@ -117,10 +127,35 @@ def indicator_matrix(high: np.ndarray, low: np.ndarray, close: np.ndarray, atr_p
                      ma_period: int, slope_lag: int, slope_span: int, atr_avg_period: int,
                      rsi_period: int) -> np.ndarray:
     """Rows ``I_ATR, I_ATR_AVG, I_MA, I_SLOPE, I_RSI`` for every bar (NaN while undefined)."""
+    out = np.empty((N_INDICATORS, close.size))
+    indicator_rows(high, low, close, atr_period, ma_period, slope_lag, slope_span, atr_avg_period, rsi_period,
+                   PART_ALL, out)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def indicator_rows(high: np.ndarray, low: np.ndarray, close: np.ndarray, atr_period: int,
+                   ma_period: int, slope_lag: int, slope_span: int, atr_avg_period: int,
+                   rsi_period: int, part: int, out: np.ndarray) -> int:
+    """Fill rows of ``out`` (``N_INDICATORS`` × bars): ``PART_RANGE`` the rows from true range and price
+    changes (ATR, ATR_AVG, RSI), ``PART_TREND`` the moving average's (MA, SLOPE), ``PART_ALL`` both.
+
+    The two parts share no row, so two threads can fill one matrix at once. Returns the bars.
+    """
     n = close.size
-    out = np.empty((N_INDICATORS, n))
     if n == 0:
-        return out
+        return 0
+    if part != PART_TREND:
+        _range_rows(high, low, close, atr_period, atr_avg_period, rsi_period, out)
+    if part != PART_RANGE:
+        _trend_rows(close, ma_period, slope_lag, slope_span, out)
+    return n
+
+
+@njit(cache=True, nogil=True)
+def _range_rows(high: np.ndarray, low: np.ndarray, close: np.ndarray, atr_period: int, atr_avg_period: int,
+                rsi_period: int, out: np.ndarray) -> None:
+    n = close.size
     tr = np.empty(n)
     gains = np.empty(n)
     losses = np.empty(n)
@@ -136,18 +171,6 @@ def indicator_matrix(high: np.ndarray, low: np.ndarray, close: np.ndarray, atr_p
         gains[i] = _clip_low(delta)
         losses[i] = _clip_low(-delta)
     out[I_ATR] = rolling_mean(tr, atr_period)
-    ma = rolling_mean(close, ma_period)
-    out[I_MA] = ma
-    raw = np.full(n, np.nan)
-    for i in range(slope_lag, n):
-        base = ma[i - slope_lag]
-        if base != 0:
-            raw[i] = (ma[i] - base) / base
-        elif ma[i] - base == 0 or math.isnan(ma[i] - base):
-            raw[i] = np.nan  # 0/0 and NaN/0
-        else:
-            raw[i] = math.copysign(np.inf, ma[i] - base) * math.copysign(1.0, base)
-    out[I_SLOPE] = ewm_mean(raw, float(slope_span))
     avg = rolling_mean(out[I_ATR], atr_avg_period)
     out[I_ATR_AVG, 0] = np.nan
     out[I_ATR_AVG, 1:] = avg[: n - 1]
@@ -160,4 +183,20 @@ def indicator_matrix(high: np.ndarray, low: np.ndarray, close: np.ndarray, atr_p
             out[I_RSI, i] = 100.0  # gains/0 = inf -> 100; 0/0 is undefined -> 100 by definition
         else:
             out[I_RSI, i] = 100 - 100 / (1 + g[i] / lo[i])
-    return out
+
+
+@njit(cache=True, nogil=True)
+def _trend_rows(close: np.ndarray, ma_period: int, slope_lag: int, slope_span: int, out: np.ndarray) -> None:
+    n = close.size
+    ma = rolling_mean(close, ma_period)
+    out[I_MA] = ma
+    raw = np.full(n, np.nan)
+    for i in range(slope_lag, n):
+        base = ma[i - slope_lag]
+        if base != 0:
+            raw[i] = (ma[i] - base) / base
+        elif ma[i] - base == 0 or math.isnan(ma[i] - base):
+            raw[i] = np.nan  # 0/0 and NaN/0
+        else:
+            raw[i] = math.copysign(np.inf, ma[i] - base) * math.copysign(1.0, base)
+    out[I_SLOPE] = ewm_mean(raw, float(slope_span))

@@ -40,6 +40,8 @@ I_MA = 2
 I_SLOPE = 3
 I_RSI = 4
 N_INDICATORS = 5
+#: which rows ``rolling.indicator_rows`` fills: all, ATR/ATR_AVG/RSI, MA/SLOPE (no row in common)
+PART_ALL, PART_RANGE, PART_TREND = 0, 1, 2
 
 # --- bar-text reader (bar_bytes.parse_bar_text): status slots and time kinds ------------
 ST_OK = 0

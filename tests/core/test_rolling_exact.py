@@ -56,7 +56,14 @@ def _check(bars: pd.DataFrame, p: StrategyParams) -> None:
 @pytest.mark.parametrize("windows", [{}, {"atr_period": 3, "ma_period": 7, "slope_lag": 2, "slope_span": 5,
                                           "atr_avg_period": 4, "rsi_period": 2},
                                      {"atr_period": 1, "ma_period": 1, "atr_avg_period": 1, "rsi_period": 1}])
-def test_indicators_equal_pandas_on_the_sample(windows: dict[str, int]) -> None:
+@pytest.mark.parametrize("threads", [1, 2])
+def test_indicators_equal_pandas_on_the_sample(windows: dict[str, int], threads: int,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """On one thread, and with the moving average's rows on a second (as a long history is computed)."""
+    from miniqmt_gui.strategy import indicators
+
+    monkeypatch.setattr(indicators, "PARALLEL_BARS", 0 if threads == 2 else 10**9)
+    monkeypatch.setattr(indicators.os, "cpu_count", lambda: threads)
     _check(make_sample_bars(days=20), StrategyParams(**windows))
 
 
