@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -59,22 +59,33 @@ def _matrices(points: Sequence[StrategyParams]) -> tuple[np.ndarray, np.ndarray,
 def run_points(pb: PreparedBars, points: Sequence[StrategyParams], fill: str = "close",
                threads: int | None = None) -> np.ndarray:
     """Summary rows for parameter sets sharing the same prepared bars (one thread per core)."""
+    return np.concatenate([rows for _, rows in iter_points(pb, points, fill, threads)])
+
+
+def iter_points(pb: PreparedBars, points: Sequence[StrategyParams], fill: str = "close",
+                threads: int | None = None) -> Iterator[tuple[slice, np.ndarray]]:
+    """``(slice of points, their summary rows)`` in order, as the threads finish them.
+
+    Small slices are handed out as threads free up (points differ in cost) and no thread waits for
+    another until the last slice: the caller reads rows while the rest are computed.
+    """
     run = compiled.kernels().run_points
     prms, caps, n_layers = _matrices(points)
     mode = fill_code(fill)
     arrays = (pb.open, pb.close, pb.atr, pb.atr_avg, pb.slope, pb.rsi, pb.seconds, pb.day)
     workers = max(1, min(threads or os.cpu_count() or 1, len(points)))
     if workers == 1:
-        return np.asarray(run(*arrays, prms, caps, n_layers, mode))
+        yield slice(0, len(points)), np.asarray(run(*arrays, prms, caps, n_layers, mode))
+        return
     size = max(1, min(16, len(points) // (4 * workers)))
-    slices = [slice(k, k + size) for k in range(0, len(points), size)]
+    slices = [slice(k, min(k + size, len(points))) for k in range(0, len(points), size)]
     with ThreadPoolExecutor(workers) as pool:
         parts = pool.map(lambda sl: run(*arrays, prms[sl], caps[sl], n_layers[sl], mode), slices)
-        return np.concatenate(list(parts))
+        yield from zip(slices, parts, strict=True)
 
 
 def run_sweep(bars: pd.DataFrame, base: StrategyParams, grid: Mapping[str, Sequence[object]],
-              fill: str = "close", progress: Progress | None = None, chunk: int = 64) -> pd.DataFrame:
+              fill: str = "close", progress: Progress | None = None) -> pd.DataFrame:
     """Run the grid and return the ranked table (best ``score`` first); ``elapsed_s`` in ``attrs``."""
     points = expand(base, grid)
     warm_up_grid()
@@ -86,11 +97,10 @@ def run_sweep(bars: pd.DataFrame, base: StrategyParams, grid: Mapping[str, Seque
     for members in groups.values():
         pb = prepare(bars, points[members[0]])
         days = pb.calendar_days()
-        for start in range(0, len(members), chunk):
-            part = members[start:start + chunk]
-            t0 = time.perf_counter()
-            summary = run_points(pb, [points[k] for k in part], fill)
-            elapsed += time.perf_counter() - t0
+        group = [points[k] for k in members]
+        t0 = time.perf_counter()
+        for sl, summary in iter_points(pb, group, fill):
+            part = members[sl]
             # each point's own capitals: a grid may sweep them (derive broadcasts arrays like scalars)
             flow: Any = np.array([points[k].flow_capital for k in part])
             base_cap: Any = np.array([points[k].base_capital for k in part])
@@ -103,6 +113,7 @@ def run_sweep(bars: pd.DataFrame, base: StrategyParams, grid: Mapping[str, Seque
             done += len(part)
             if progress:
                 progress(done, len(points))
+        elapsed += time.perf_counter() - t0
     table = pd.DataFrame(columns).sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
     table.index = table.index + 1
     table.index.name = "rank"
