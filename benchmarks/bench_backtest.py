@@ -9,15 +9,17 @@ Every figure is measured in this run beside its reference and says which stages 
    ``read_csv``, pandas indicators, ``iloc`` loop, metrics). Both time interpreter start, imports,
    parse, indicators, loop, metrics and the JSON line; run alternately, medians of wall and CPU seconds
    and the median of the per-pair ratios.
-2. **In process, all stages** (≥ 150×): ``run_file`` = parse → indicators → loop → metrics, warm, best of
-   ``--runs``, against the original's ``read_csv`` + ``run_backtest`` (indicators → loop → metrics) in
-   this process; also the loop alone in ns per bar.
+2. **In process, all stages** (≥ 150×): ``run_file`` = parse → indicators → loop → metrics, warm,
+   ``--runs`` times, against the original's ``read_csv`` + ``run_backtest`` (indicators → loop → metrics)
+   in this process ``--original-runs`` times; best against best and median against median; also the
+   loop alone in ns per bar.
 3. **First run after install** (≤ 1.5 s): a new process in a new, empty working directory, nothing
    warmed by this script; beside it what numba's JIT would cost on a first run with an empty cache
    (the compile the prebuilt module saves).
 4. **Sweep** (≤ 1 s on 2 cores for 1,000 points, indicators included): ``run_sweep`` over
    atr_factor × step_floor × cooldown_bars, the whole call (grid expansion, indicators, loop on one
-   thread per core, metrics, ranked table); beside it the same points on one thread.
+   thread per core, metrics, ranked table), ``--sweep-runs`` times, each beside the same points' loop
+   on one thread; medians and each run.
 
 Without the shared 2015–16 file it falls back to two years of synthetic bars (written to a temp file).
 """
@@ -83,27 +85,35 @@ def whole_process(data: str, runs: int) -> dict[str, object]:
     }
 
 
-def in_process(data: str, runs: int) -> dict[str, object]:
+def in_process(data: str, runs: int, original_runs: int) -> dict[str, object]:
     import pandas as pd
 
     warm_up()
-    best: dict[str, float] = {}
-    for _ in range(runs):
-        result = run_file(data)
-        if not best or result.timings["total"] < best["total"]:
-            best = dict(result.timings)
+    ours = [run_file(data) for _ in range(runs)]
+    best = dict(min(ours, key=lambda r: r.timings["total"]).timings)
+    result = ours[-1]
     pb, params = result.bars, StrategyParams()
     loop = min(_loop_seconds(pb, params) for _ in range(runs))
-    t0 = time.perf_counter()
-    frame = pd.read_csv(data, index_col=0, parse_dates=True)
-    parse = time.perf_counter() - t0
-    original = original_run_backtest(frame)
-    theirs = dict(original["timings"]) | {"parse": parse}  # type: ignore[call-overload]
-    theirs["total"] += parse
+    theirs_runs = []
+    for _ in range(original_runs):
+        t0 = time.perf_counter()
+        frame = pd.read_csv(data, index_col=0, parse_dates=True)
+        parse = time.perf_counter() - t0
+        original = original_run_backtest(frame)
+        timings = dict(original["timings"]) | {"parse": parse}  # type: ignore[call-overload]
+        timings["total"] += parse
+        theirs_runs.append(timings)
+    theirs = min(theirs_runs, key=lambda t: t["total"])
+    ours_median = statistics.median(r.timings["total"] for r in ours)
+    theirs_median = statistics.median(t["total"] for t in theirs_runs)
     return {
         "stages": "parse -> indicators -> loop -> metrics, in one warm process",
-        "ours_s": best, "original_s": theirs, "ratio_total": theirs["total"] / best["total"],
-        "ratio_without_parse": (theirs["total"] - parse) / (best["total"] - best["parse"]),
+        "ours_best_s": best, "original_best_s": theirs,
+        "runs": {"ours": runs, "original": original_runs},
+        "ratio_best_to_best": theirs["total"] / best["total"],
+        "ratio_median_to_median": theirs_median / ours_median,
+        "ours_median_total_s": ours_median, "original_median_total_s": theirs_median,
+        "ratio_without_parse": (theirs["total"] - theirs["parse"]) / (best["total"] - best["parse"]),
         "loop_ns_per_bar": loop / len(pb) * 1e9, "bars": len(pb),
         "same_result": original["trades"] == result.metrics["trades"]
         and abs(original["alpha_cny"] - result.metrics["alpha_cny"]) < 1e-6,
@@ -129,8 +139,9 @@ def first_run(data: str, with_jit: bool) -> dict[str, object]:
     return out
 
 
-def sweep(bars_path: str, points: int) -> dict[str, object]:
+def sweep(bars_path: str, points: int, runs: int) -> dict[str, object]:
     from miniqmt_gui.backtest.data import load_bars
+    from miniqmt_gui.strategy.indicators import prepare
 
     bars = load_bars(bars_path)
     side = round(points ** (1 / 3))
@@ -138,26 +149,29 @@ def sweep(bars_path: str, points: int) -> dict[str, object]:
             "step_floor": [f"{v:.5f}" for v in np.linspace(0.0006, 0.0024, side)],
             "cooldown_bars": [str(v) for v in np.linspace(5, 24, side).astype(int)]}
     run_sweep(bars.iloc[:2000], StrategyParams(), {"atr_factor": ["0.3", "0.4"]})  # threads and code warm
-    t0 = time.perf_counter()
-    table = run_sweep(bars, StrategyParams(), grid)
-    whole = time.perf_counter() - t0
-    from miniqmt_gui.strategy.indicators import prepare
-
     pb = prepare(bars, StrategyParams())
-    pts = [StrategyParams().updated({"atr_factor": a, "step_floor": f, "cooldown_bars": c})
-           for a in grid["atr_factor"] for f in grid["step_floor"] for c in grid["cooldown_bars"]]
-    t0 = time.perf_counter()
-    run_points(pb, pts, threads=1)
-    one_thread = time.perf_counter() - t0
+    pts = StrategyParams().combinations(grid)
+    whole, one_thread = [], []
+    for _ in range(runs):  # alternately: a busy spell of the machine hits both
+        t0 = time.perf_counter()
+        table = run_sweep(bars, StrategyParams(), grid)
+        whole.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        run_points(pb, pts, threads=1)
+        one_thread.append(time.perf_counter() - t0)
     return {"stages": "whole run_sweep: grid, indicators, loop on all cores, metrics, ranked table",
-            "points": len(table), "cores": os.cpu_count(), "whole_s": whole,
-            "loop_only_one_thread_s": one_thread, "best": table.iloc[0][list(grid)].to_dict()}
+            "points": len(table), "cores": os.cpu_count(), "runs": runs,
+            "whole_median_s": statistics.median(whole), "whole_each_s": [round(w, 3) for w in whole],
+            "loop_only_one_thread_median_s": statistics.median(one_thread),
+            "best": table.iloc[0][list(grid)].to_dict()}
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default=str(SHARED / "etf_like_1m_2015-2016.csv.gz"))
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--original-runs", type=int, default=3, help="in-process runs of the original (5-9 s)")
+    ap.add_argument("--sweep-runs", type=int, default=3)
     ap.add_argument("--big-sweep", action="store_true", help="also 10,000 points")
     ap.add_argument("--no-jit", action="store_true", help="skip the empty-cache JIT first run (slow)")
     args = ap.parse_args()
@@ -171,11 +185,11 @@ def main() -> int:
             save_bars(make_sample_bars(days=488), data)
         report = {"data": data, "backend": compiled.backend(),
                   "whole_process": whole_process(data, args.runs),
-                  "in_process": in_process(data, args.runs),
+                  "in_process": in_process(data, args.runs, args.original_runs),
                   "first_run": first_run(data, not args.no_jit),
-                  "sweep_1000": sweep(data, 1000)}
+                  "sweep_1000": sweep(data, 1000, args.sweep_runs)}
         if args.big_sweep:
-            report["sweep_10000"] = sweep(data, 10_000)
+            report["sweep_10000"] = sweep(data, 10_000, 1)
     print(json.dumps(report, indent=1, default=float))
     return 0
 
