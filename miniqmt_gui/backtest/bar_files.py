@@ -40,7 +40,9 @@ EPOCH_MS_RANGE = (10**11, 10**13)  # the general reader's range for xtquant's ``
 #: a ``.gz`` file is inflated this many bytes of text at a time, and a text is parsed in pieces of about
 #: this size (enough pieces for two threads to share the work evenly)
 CHUNK_BYTES = 1 << 19
-#: the rows of a piece are guessed from the length of the lines in the text's first bytes
+#: compressed bytes handed to the decompressor at a time
+INPUT_BYTES = 1 << 16
+#: the rows of a piece are guessed from the length of the lines in its first bytes
 GUESS_BYTES = 1 << 16
 BOM = b"\xef\xbb\xbf"
 
@@ -107,21 +109,34 @@ def _columns(header: str) -> tuple[int, list[int]] | None:
 
 
 def _inflate(raw: bytes) -> Iterator[bytes]:
-    """The text of a gzip file, every member, ``CHUNK_BYTES`` at a time (raises on a broken file)."""
-    rest = raw
-    while rest:
+    """The text of a gzip file, every member, ``CHUNK_BYTES`` at a time (raises on a broken file).
+
+    The input is fed ``INPUT_BYTES`` at a time: the decompressor copies what it did not consume, so
+    feeding it the whole rest of a large file on every call would take time in the square of its size.
+    """
+    view = memoryview(raw)
+    pos, pending, first = 0, b"", True
+    while True:
+        # after a member, zero padding is skipped (as the standard library's gzip does); not before the first
+        while not first and not pending.lstrip(b"\x00"):
+            if pos >= len(raw):
+                return
+            pending, pos = view[pos:pos + INPUT_BYTES].tobytes(), pos + INPUT_BYTES
+        pending, first = pending.lstrip(b"\x00") if not first else pending, False
         inflater = _new_inflater()
         while not inflater.eof:
-            before = len(rest)
-            if not before:
-                raise EOFError("the gzip file ends inside a member")
-            chunk = inflater.decompress(rest, CHUNK_BYTES)
-            rest = inflater.unconsumed_tail
+            if not pending:
+                if pos >= len(raw):
+                    raise EOFError("the gzip file ends inside a member")
+                pending, pos = view[pos:pos + INPUT_BYTES].tobytes(), pos + INPUT_BYTES
+            before = len(pending)
+            chunk = inflater.decompress(pending, CHUNK_BYTES)
+            pending = inflater.unconsumed_tail
             if chunk:
                 yield chunk
-            elif len(rest) == before:
+            elif pending and len(pending) == before:
                 raise EOFError("the gzip file stops making progress")
-        rest = inflater.unused_data.lstrip(b"\x00")  # zero padding after the last member is allowed
+        pending = inflater.unused_data + inflater.unconsumed_tail  # the next member's start, if any
 
 
 def _texts(path: Path) -> Iterator[bytes]:
@@ -141,30 +156,32 @@ def _ranges(chunk: bytes, a: int, b: int) -> Iterator[tuple[int, int]]:
             break
         yield a, cut + 1
         a = cut + 1
-    yield a, b
+    if a < b:
+        yield a, b
 
 
 def _pieces(chunks: Iterator[bytes], first: bytes, start: int) -> Iterator[Piece]:
     """Whole lines of the text in order: ranges of each chunk, and the line across each seam of two
     chunks as a piece of its own (the only bytes copied). ``first`` is the first chunk, read from
     ``start``."""
-    tail = b""
+    tail: list[bytes] = []  # the unfinished line, in parts (one line may span many chunks)
     for chunk, a in itertools.chain([(first, start)], ((c, 0) for c in chunks)):
         head_end = chunk.find(b"\n", a)
         if head_end < 0:
-            tail += chunk[a:]
+            tail.append(chunk[a:])
             continue
         if tail:
-            seam = tail + chunk[a:head_end + 1]
+            seam = b"".join([*tail, chunk[a:head_end + 1]])
             yield seam, 0, len(seam)
             a = head_end + 1
         last = chunk.rfind(b"\n", a) + 1
         if last > a:
             for lo, hi in _ranges(chunk, a, last):
                 yield chunk, lo, hi
-        tail = chunk[max(a, last):]
+        tail = [chunk[max(a, last):]] if max(a, last) < len(chunk) else []
     if tail:
-        yield tail, 0, len(tail)
+        rest = b"".join(tail)
+        yield rest, 0, len(rest)
 
 
 def read_fast(path: str | Path) -> BarArrays | None:
@@ -183,9 +200,8 @@ def read_fast(path: str | Path) -> BarArrays | None:
         if layout is None:
             return None
         time_field, fields = layout
-        sample = first[head_end + 1:head_end + 1 + GUESS_BYTES]
         reader = _PieceReader(first.count(b",", start, head_end) + 1, time_field,
-                              np.array(fields, dtype=np.int64), len(sample) / max(1, sample.count(b"\n")))
+                              np.array(fields, dtype=np.int64))
         parsed = reader.read_all(_pieces(chunks, first, head_end + 1))
     except _INFLATE_ERRORS:
         return None
@@ -196,8 +212,8 @@ class _PieceReader:
     """Runs the compiled reader over pieces as they come, on a helper thread and, once the pieces stop
     coming, on the calling thread as well."""
 
-    def __init__(self, n_fields: int, time_field: int, fields: np.ndarray, per_line: float) -> None:
-        self.n_fields, self.time_field, self.fields, self.per_line = n_fields, time_field, fields, per_line
+    def __init__(self, n_fields: int, time_field: int, fields: np.ndarray) -> None:
+        self.n_fields, self.time_field, self.fields = n_fields, time_field, fields
         self.parse = compiled.kernels().parse_bar_text
         self.results: dict[int, Parsed] = {}
 
@@ -239,7 +255,9 @@ class _PieceReader:
         """The rows of one piece; a piece with more lines than guessed is counted and read again."""
         buf, start, stop = piece
         layout = (self.n_fields, self.time_field, self.fields)
-        room = int((stop - start) / self.per_line * 1.25) + 16
+        sample = min(stop - start, GUESS_BYTES)  # the rows are guessed from the piece's first lines
+        per_line = max(1, sample) / max(1, buf.count(b"\n", start, start + sample))
+        room = int((stop - start) / per_line * 1.25) + 16
         parsed = parse_rows(self.parse, buf, start, stop, room, *layout)
         if parsed[0] == room and not parsed[3][ST_OK]:
             parsed = parse_rows(self.parse, buf, start, stop, buf.count(b"\n", start, stop) + 1, *layout)

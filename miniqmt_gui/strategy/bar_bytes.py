@@ -130,9 +130,9 @@ def _decimal_field(buf: np.ndarray, a: int, n: int) -> tuple[float, int]:
 
 @njit(cache=True, nogil=True)
 def _field_end(buf: np.ndarray, a: int, n: int) -> int:
-    """Where the field starting at ``a`` ends: its comma or newline, or ``n``."""
+    """Where the field starting at ``a`` ends: its comma, newline or first CR, or ``n``."""
     j = a
-    while j < n and buf[j] != _COMMA and buf[j] != _NL:
+    while j < n and buf[j] != _COMMA and buf[j] != _NL and buf[j] != _CR:
         j += 1
     return j
 
@@ -187,9 +187,11 @@ def parse_bar_text(buf: np.ndarray, start: int, stop: int, n_fields: int, time_f
                 values[col, out] = v
             else:
                 end = _field_end(buf, a, n)
-            if f == time_field:  # a line-ending CR is not part of it
-                ta = a
-                tb = end - 1 if end > a and buf[end - 1] == _CR and (end == n or buf[end] == _NL) else end
+                if end < n and buf[end] == _CR and end + 1 < n and buf[end + 1] != _NL:
+                    status[ST_BAD_ROW] = row  # a lone CR: pandas reads it as a line break
+                    return row
+            if f == time_field:  # (a field never ends in its line's CR)
+                ta, tb = a, end
             f += 1
             if end < n and buf[end] == _COMMA:
                 a = end + 1

@@ -44,11 +44,20 @@ def _matrix(high: np.ndarray, low: np.ndarray, close: np.ndarray, p: StrategyPar
         return np.asarray(k.indicator_matrix(*args))
     # a long history: the moving average's rows on a helper thread (the compiled loops hold no GIL)
     out = np.empty((R.N_INDICATORS, close.size))
-    helper = threading.Thread(target=k.indicator_rows, args=(*args, R.PART_TREND, out),
-                              name="miniqmt-indicators")
+    failed: list[BaseException] = []
+
+    def trend_rows() -> None:
+        try:
+            k.indicator_rows(*args, R.PART_TREND, out)
+        except BaseException as exc:  # raised again in the caller's thread below
+            failed.append(exc)
+
+    helper = threading.Thread(target=trend_rows, name="miniqmt-indicators")
     helper.start()
     k.indicator_rows(*args, R.PART_RANGE, out)
     helper.join()
+    if failed:
+        raise failed[0]  # never rows left uninitialised
     return out
 
 

@@ -99,12 +99,52 @@ def test_gzip_members_padding_and_truncation(tmp_path: Path, split: bool) -> Non
     first, second = (head + "".join(rows[:120])).encode(), "".join(rows[120:]).encode()
     members = gzip.compress(first) + gzip.compress(second)
     path = tmp_path / "bars.csv.gz"
-    for raw in (members, members + b"\x00" * 16):
+    header_alone = gzip.compress(head.encode()) + gzip.compress("".join(rows).encode())  # rows appended later
+    for raw in (members, members + b"\x00" * 16, header_alone):
         path.write_bytes(raw)
         fast = read_fast(path)
         assert fast is not None and len(fast.close) == 300
         assert_same(fast, BarArrays.from_frame(load_bars(path)))
     path.write_bytes(members[:-40])
+    assert read_fast(path) is None
+    with pytest.raises(DataError):
+        load_bar_arrays(path)
+
+
+MEMBERS = st.lists(st.binary(max_size=400), min_size=1, max_size=4)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(MEMBERS, st.lists(st.integers(0, 40), min_size=4, max_size=4), st.integers(1, 70), st.integers(1, 300),
+       st.sampled_from([b"", b"x", b"\x1f", b"\x1f\x8b", b"\x1f\x8b\x08"]), st.booleans())
+def test_inflating_in_pieces_gives_what_gzip_gives(monkeypatch: pytest.MonkeyPatch, members: list[bytes],
+                                                   zeros: list[int], input_bytes: int, chunk_bytes: int,
+                                                   junk: bytes, lead_zero: bool) -> None:
+    """Any cut of the input and output: the same text as ``gzip.decompress`` (members, zero padding
+    between and after them), or an error where it fails (trailing junk, zeros before the first member)."""
+    import gzip
+    import zlib
+
+    monkeypatch.setattr(bar_files, "INPUT_BYTES", input_bytes)
+    monkeypatch.setattr(bar_files, "CHUNK_BYTES", chunk_bytes)
+    raw = b"\x00" * lead_zero + b"".join(gzip.compress(m, compresslevel=1 + k % 9) + b"\x00" * zeros[k]
+                                         for k, m in enumerate(members)) + junk
+    try:
+        expected: bytes | None = gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error):
+        expected = None
+    try:
+        got: bytes | None = b"".join(bar_files._inflate(raw))
+    except bar_files._INFLATE_ERRORS:
+        got = None
+    assert got == expected
+
+
+def test_a_lone_cr_in_a_column_not_read_is_handed_over(tmp_path: Path, split: bool) -> None:
+    """pandas ends a line at a lone CR, so this file is not what the fast reader would make of it."""
+    path = tmp_path / "bars.csv"
+    path.write_bytes(b"code,datetime,open,high,low,close\nA\rB,2024-01-02 09:31,1,1,1,1\n"
+                     b"A,2024-01-02 09:32,1,1,1,1\r\n")
     assert read_fast(path) is None
     with pytest.raises(DataError):
         load_bar_arrays(path)

@@ -67,6 +67,26 @@ def test_indicators_equal_pandas_on_the_sample(windows: dict[str, int], threads:
     _check(make_sample_bars(days=20), StrategyParams(**windows))
 
 
+def test_a_helper_thread_failure_is_raised_not_left_as_empty_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from miniqmt_gui.strategy import indicators
+    from miniqmt_gui.strategy.slots import PART_TREND
+
+    real = compiled.kernels()
+
+    def rows(*args: object) -> int:
+        if args[-2] == PART_TREND:
+            raise MemoryError("no room for the moving average")
+        return int(real.indicator_rows(*args))
+
+    monkeypatch.setattr(indicators.compiled, "kernels", lambda: SimpleNamespace(indicator_rows=rows))
+    monkeypatch.setattr(indicators, "PARALLEL_BARS", 0)
+    monkeypatch.setattr(indicators.os, "cpu_count", lambda: 2)
+    with pytest.raises(MemoryError, match="moving average"):
+        compute_indicators(make_sample_bars(days=2), StrategyParams())
+
+
 @pytest.mark.shared_data
 def test_indicators_equal_pandas_on_market_data() -> None:
     path = shared_data_dir() / SHARED_FILE
