@@ -8,26 +8,25 @@ reader does not handle — another layout, a stamp index, quotes, an exponent, a
 duplicate times, a non-positive price — goes to :func:`miniqmt_gui.backtest.data.load_bars`, which
 reads it or words the error.
 
-Speed (the backtest's largest stage): the text is cut into pieces of whole lines and parsed on two
-threads at once (the compiled reader holds no GIL). A ``.gz`` file is inflated (by ISA-L, ``isal``,
-when installed) a piece at a time while the other thread parses the pieces already inflated, and the
-pieces left when inflating ends are shared by both threads; only the line across each seam of two
-inflated pieces is copied. The rows are laid out by columns so the bars are views, not copies.
+Speed (the backtest's largest stage): the text comes in pieces of whole lines
+(:mod:`miniqmt_gui.backtest.text_pieces`: a ``.gz`` is inflated a piece at a time) and the pieces are
+parsed on two threads (the compiled reader holds no GIL): a helper thread parses the pieces already
+inflated while the caller inflates the rest, then both share the pieces still waiting. The rows are
+laid out by columns so the bars are views, not copies.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
 import queue
 import threading
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Protocol, cast
 
 import numpy as np
 
+from miniqmt_gui.backtest import text_pieces
+from miniqmt_gui.backtest.text_pieces import Piece
 from miniqmt_gui.strategy import compiled
 from miniqmt_gui.strategy.indicators import BarArrays
 from miniqmt_gui.strategy.slots import ST_OK, ST_TIME_KIND, TIME_NUMBER, TIME_TEXT
@@ -37,61 +36,12 @@ TIME_NAMES = ("datetime", "dt", "date", "time", "timestamp", "bar_time")
 SHANGHAI_OFFSET_S = 8 * 3600  # UTC+8 all year since 1991 (earlier dates: the general reader)
 FIRST_FIXED_OFFSET_S = 694_224_000  # 1992-01-01 00:00
 EPOCH_MS_RANGE = (10**11, 10**13)  # the general reader's range for xtquant's ``time``
-#: a ``.gz`` file is inflated this many bytes of text at a time, and a text is parsed in pieces of about
-#: this size (enough pieces for two threads to share the work evenly)
-CHUNK_BYTES = 1 << 19
-#: compressed bytes handed to the decompressor at a time
-INPUT_BYTES = 1 << 16
 #: the rows of a piece are guessed from the length of the lines in its first bytes
 GUESS_BYTES = 1 << 16
 BOM = b"\xef\xbb\xbf"
 
-GZIP_WBITS = 31  # zlib's window bits for a gzip header and trailer
-
-
-class Inflating(Protocol):
-    """What :func:`_inflate` uses of a zlib-style decompress object (the standard library's or ISA-L's)."""
-
-    @property
-    def eof(self) -> bool:
-        """Whether the end of the member was reached."""
-        ...
-
-    @property
-    def unconsumed_tail(self) -> bytes:
-        """Input not inflated yet because the output reached ``max_length``."""
-        ...
-
-    @property
-    def unused_data(self) -> bytes:
-        """Input after the end of the member."""
-        ...
-
-    def decompress(self, data: bytes, max_length: int = 0, /) -> bytes:
-        """Inflate ``data``, at most ``max_length`` bytes of output."""
-        ...
-
-
-Inflater = Callable[[], Inflating]
-#: a piece of the text: whole lines ``buf[start:stop]``
-Piece = tuple[bytes, int, int]
 #: what the compiled reader made of a piece: (rows, times, values by column, status)
 Parsed = tuple[int, np.ndarray, np.ndarray, np.ndarray]
-
-
-def _inflater() -> tuple[Inflater, tuple[type[BaseException], ...]]:
-    """A maker of gzip inflaters, ISA-L's when installed (3-5x zlib's speed, the same bytes) else the
-    standard library's; and what inflating a broken file raises (the general reader words it)."""
-    errors: tuple[type[BaseException], ...] = (OSError, EOFError, ValueError, zlib.error)
-    try:
-        from isal import isal_zlib
-    except ImportError:
-        return (lambda: zlib.decompressobj(GZIP_WBITS)), errors
-    isal_error = cast(type[BaseException], isal_zlib.IsalError)
-    return (lambda: isal_zlib.decompressobj(GZIP_WBITS)), (*errors, isal_error)
-
-
-_new_inflater, _INFLATE_ERRORS = _inflater()
 
 
 def _columns(header: str) -> tuple[int, list[int]] | None:
@@ -108,85 +58,9 @@ def _columns(header: str) -> tuple[int, list[int]] | None:
     return names.index(time_name), fields
 
 
-def _inflate(raw: bytes) -> Iterator[bytes]:
-    """The text of a gzip file, every member, ``CHUNK_BYTES`` at a time (raises on a broken file).
-
-    The input is fed ``INPUT_BYTES`` at a time: the decompressor copies what it did not consume, so
-    feeding it the whole rest of a large file on every call would take time in the square of its size.
-    """
-    view = memoryview(raw)
-    pos, pending, first = 0, b"", True
-    while True:
-        # after a member, zero padding is skipped (as the standard library's gzip does); not before the first
-        while not first and not pending.lstrip(b"\x00"):
-            if pos >= len(raw):
-                return
-            pending, pos = view[pos:pos + INPUT_BYTES].tobytes(), pos + INPUT_BYTES
-        pending, first = pending.lstrip(b"\x00") if not first else pending, False
-        inflater = _new_inflater()
-        while not inflater.eof:
-            if not pending:
-                if pos >= len(raw):
-                    raise EOFError("the gzip file ends inside a member")
-                pending, pos = view[pos:pos + INPUT_BYTES].tobytes(), pos + INPUT_BYTES
-            before = len(pending)
-            chunk = inflater.decompress(pending, CHUNK_BYTES)
-            pending = inflater.unconsumed_tail
-            if chunk:
-                yield chunk
-            elif pending and len(pending) == before:
-                raise EOFError("the gzip file stops making progress")
-        pending = inflater.unused_data + inflater.unconsumed_tail  # the next member's start, if any
-
-
-def _texts(path: Path) -> Iterator[bytes]:
-    """The file's text in chunks: inflated pieces of a ``.gz``, the whole of a ``.csv``/``.txt``."""
-    suffix = path.suffix.lower()
-    if suffix == ".gz":
-        yield from _inflate(path.read_bytes())
-    elif suffix in (".csv", ".txt"):
-        yield path.read_bytes()
-
-
-def _ranges(chunk: bytes, a: int, b: int) -> Iterator[tuple[int, int]]:
-    """``chunk[a:b]`` (whole lines) cut at newlines into ranges of about ``CHUNK_BYTES``."""
-    while b - a > CHUNK_BYTES:
-        cut = chunk.find(b"\n", a + CHUNK_BYTES, b)
-        if cut < 0:
-            break
-        yield a, cut + 1
-        a = cut + 1
-    if a < b:
-        yield a, b
-
-
-def _pieces(chunks: Iterator[bytes], first: bytes, start: int) -> Iterator[Piece]:
-    """Whole lines of the text in order: ranges of each chunk, and the line across each seam of two
-    chunks as a piece of its own (the only bytes copied). ``first`` is the first chunk, read from
-    ``start``."""
-    tail: list[bytes] = []  # the unfinished line, in parts (one line may span many chunks)
-    for chunk, a in itertools.chain([(first, start)], ((c, 0) for c in chunks)):
-        head_end = chunk.find(b"\n", a)
-        if head_end < 0:
-            tail.append(chunk[a:])
-            continue
-        if tail:
-            seam = b"".join([*tail, chunk[a:head_end + 1]])
-            yield seam, 0, len(seam)
-            a = head_end + 1
-        last = chunk.rfind(b"\n", a) + 1
-        if last > a:
-            for lo, hi in _ranges(chunk, a, last):
-                yield chunk, lo, hi
-        tail = [chunk[max(a, last):]] if max(a, last) < len(chunk) else []
-    if tail:
-        rest = b"".join(tail)
-        yield rest, 0, len(rest)
-
-
 def read_fast(path: str | Path) -> BarArrays | None:
     """The bars of ``path`` if the compiled reader handles the file completely, else None."""
-    chunks = _texts(Path(path))
+    chunks = text_pieces.texts(Path(path))
     try:
         first = next(chunks, b"")
         start = len(BOM) if first.startswith(BOM) else 0
@@ -202,8 +76,8 @@ def read_fast(path: str | Path) -> BarArrays | None:
         time_field, fields = layout
         reader = _PieceReader(first.count(b",", start, head_end) + 1, time_field,
                               np.array(fields, dtype=np.int64))
-        parsed = reader.read_all(_pieces(chunks, first, head_end + 1))
-    except _INFLATE_ERRORS:
+        parsed = reader.read_all(text_pieces.pieces(chunks, first, head_end + 1))
+    except text_pieces.INFLATE_ERRORS:
         return None
     return _joined(parsed) if parsed is not None else None
 

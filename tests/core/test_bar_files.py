@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from miniqmt_gui.backtest import bar_files
+from miniqmt_gui.backtest import bar_files, text_pieces
 from miniqmt_gui.backtest.bar_files import load_bar_arrays, read_fast
 from miniqmt_gui.backtest.data import DataError, load_bars
 from miniqmt_gui.strategy.indicators import BarArrays
@@ -29,7 +29,7 @@ def split(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bo
     a time: seams everywhere) on two threads, and on one (as long files are read)."""
     pieces = request.param != "whole"
     if pieces:
-        monkeypatch.setattr(bar_files, "CHUNK_BYTES", 64)
+        monkeypatch.setattr(text_pieces, "CHUNK_BYTES", 64)
         monkeypatch.setattr(bar_files.os, "cpu_count", lambda: 1 if "one core" in request.param else 2)
     return pieces
 
@@ -125,8 +125,8 @@ def test_inflating_in_pieces_gives_what_gzip_gives(monkeypatch: pytest.MonkeyPat
     import gzip
     import zlib
 
-    monkeypatch.setattr(bar_files, "INPUT_BYTES", input_bytes)
-    monkeypatch.setattr(bar_files, "CHUNK_BYTES", chunk_bytes)
+    monkeypatch.setattr(text_pieces, "INPUT_BYTES", input_bytes)
+    monkeypatch.setattr(text_pieces, "CHUNK_BYTES", chunk_bytes)
     raw = b"\x00" * lead_zero + b"".join(gzip.compress(m, compresslevel=1 + k % 9) + b"\x00" * zeros[k]
                                          for k, m in enumerate(members)) + junk
     try:
@@ -134,8 +134,8 @@ def test_inflating_in_pieces_gives_what_gzip_gives(monkeypatch: pytest.MonkeyPat
     except (OSError, EOFError, zlib.error):
         expected = None
     try:
-        got: bytes | None = b"".join(bar_files._inflate(raw))
-    except bar_files._INFLATE_ERRORS:
+        got: bytes | None = b"".join(text_pieces.inflate(raw))
+    except text_pieces.INFLATE_ERRORS:
         got = None
     assert got == expected
 
@@ -229,10 +229,10 @@ def test_without_isal_the_standard_library_inflates(tmp_path: Path, monkeypatch:
     import zlib
 
     monkeypatch.setitem(sys.modules, "isal", None)  # as if not installed: its import fails
-    inflater, errors = bar_files._inflater()
+    inflater, errors = text_pieces.inflater_maker()
     assert type(inflater()) is type(zlib.decompressobj()) and EOFError in errors
-    monkeypatch.setattr(bar_files, "_new_inflater", inflater)
-    monkeypatch.setattr(bar_files, "_INFLATE_ERRORS", errors)
+    monkeypatch.setattr(text_pieces, "new_inflater", inflater)
+    monkeypatch.setattr(text_pieces, "INFLATE_ERRORS", errors)
     path = write_layout(tmp_path, "canonical", True)
     fast = read_fast(path)
     assert fast is not None
