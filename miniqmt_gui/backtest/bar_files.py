@@ -94,9 +94,7 @@ class _PieceReader:
     def read_all(self, pieces: Iterator[Piece]) -> list[Parsed] | None:
         """Every piece's rows in text order (``None`` if a piece could not be read)."""
         if (os.cpu_count() or 1) < 2:
-            for k, piece in enumerate(pieces):
-                self.results[k] = self.read(piece)
-            return [self.results[k] for k in range(len(self.results))]
+            return [self.read(piece) for piece in pieces]
         todo: queue.SimpleQueue[tuple[int, Piece] | None] = queue.SimpleQueue()
         helper = threading.Thread(target=self._work, args=(todo,), name="miniqmt-bar-reader", daemon=True)
         helper.start()
